@@ -1,0 +1,376 @@
+//! The world: every account, organization, principal, key, portfolio, share and image resource,
+//! and the single entry point [`World::apply`].
+//!
+//! `apply` validates the caller, hands the call to the rule module of its service, and records
+//! which rules decided the outcome. State lives in one struct per service (in `services/`), each
+//! in `BTreeMap`s keyed by symbolic names, so iteration order (and therefore every observation,
+//! trace and snapshot) is deterministic. There is no clock but the logical one and no randomness.
+
+use crate::error::{ApiError, Exception, RuleId, reject};
+use crate::name::{Name, Region};
+use crate::observe::Observation;
+use crate::op::{Call, OpKind, Principal, ServiceKind};
+use crate::response::Response;
+use crate::services::{iam, ib, kms, org, ram, sc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The starting point of a world: its accounts, Regions and parameters. Organizations, OUs and
+/// IAM principals are created by calls, so that an external implementation can be brought to the
+/// same state through the same protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldSpec {
+    /// Account names, in order; account `i` gets the 12-digit id `1000000000nn` (n = i + 1).
+    pub accounts: Vec<Name>,
+    /// Enabled Regions.
+    pub regions: Vec<Region>,
+    /// Quotas and model switches.
+    #[serde(default)]
+    pub config: Config,
+}
+
+/// Quotas and the documented model switches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Quota values (RULES.md §2.7).
+    pub quotas: Quotas,
+    /// allow RAM principals that are organizations or OUs outside the owner's organization,
+    /// as seed S4 says (IB-03). Off by default: the model follows RAM (RAM-06).
+    pub allow_foreign_org_principals: bool,
+    /// CreateComponent with an existing (name, version) fails with ResourceInUseException
+    /// instead of creating the next build.
+    pub legacy_component_versions: bool,
+}
+
+/// Every quota of RULES.md §2.7 as a parameter, with the documented defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Quotas {
+    ///
+    pub portfolios_per_region: u64,
+    ///
+    pub products_per_region: u64,
+    ///
+    pub products_per_portfolio: u64,
+    ///
+    pub principals_per_portfolio: u64,
+    ///
+    pub patterns_per_portfolio: u64,
+    ///
+    pub shared_accounts_per_portfolio: u64,
+    ///
+    pub constraints_per_product_per_portfolio: u64,
+    ///
+    pub artifacts_per_product: u64,
+    ///
+    pub delegated_administrators: u64,
+    ///
+    pub resource_shares_per_region: u64,
+    /// Q-12 (resource and principal associations per share).
+    pub associations_per_share: u64,
+    ///
+    pub associations_per_region: u64,
+    ///
+    pub resources_per_call: u64,
+    ///
+    pub pending_invitations: u64,
+    /// Q-16 (hours).
+    pub invitation_lifetime_hours: u64,
+    ///
+    pub ous_per_organization: u64,
+    ///
+    pub ou_depth: u64,
+    ///
+    pub components_per_recipe: u64,
+    ///
+    pub policy_size: u64,
+    /// Q-22 (components per account and Region; number not verified).
+    pub ib_components: u64,
+    /// Q-22 (image recipes and container recipes).
+    pub ib_recipes: u64,
+    /// Q-22 (images).
+    pub ib_images: u64,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            portfolios_per_region: 100,
+            products_per_region: 350,
+            products_per_portfolio: 150,
+            principals_per_portfolio: 100,
+            patterns_per_portfolio: 10,
+            shared_accounts_per_portfolio: 5000,
+            constraints_per_product_per_portfolio: 100,
+            artifacts_per_product: 100,
+            delegated_administrators: 50,
+            resource_shares_per_region: 25_000,
+            associations_per_share: 5000,
+            associations_per_region: 25_000,
+            resources_per_call: 100,
+            pending_invitations: 20,
+            invitation_lifetime_hours: 12,
+            ous_per_organization: 1000,
+            ou_depth: 5,
+            components_per_recipe: 20,
+            policy_size: 30_000,
+            ib_components: 1000,
+            ib_recipes: 1000,
+            ib_images: 1000,
+        }
+    }
+}
+
+/// The result of one call: the response or the rejection, and the rule ids that decided it (for
+/// traces and rule coverage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// What the caller gets back.
+    pub result: Result<Response, ApiError>,
+    /// The rules that decided the outcome, sorted and without duplicates.
+    pub rules: Vec<RuleId>,
+}
+
+/// The context of a call being applied: who calls, where, and which rules decided so far.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    /// The calling account.
+    pub account: Name,
+    /// The end-user principal, if any.
+    pub principal: Option<Principal>,
+    /// The Region.
+    pub region: Region,
+    /// Rules recorded as deciding the outcome.
+    pub rules: BTreeSet<RuleId>,
+}
+
+impl Ctx {
+    /// Records that `rule` decided (part of) the outcome.
+    pub fn hit(&mut self, rule: RuleId) {
+        self.rules.insert(rule);
+    }
+}
+
+/// One account.
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    /// The 12-digit id.
+    pub id: String,
+}
+
+/// The whole modelled world.
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // The org, kms, ram and ib states are read as their services are modelled.
+pub struct World {
+    pub(crate) config: Config,
+    pub(crate) clock_hours: u64,
+    pub(crate) accounts: BTreeMap<Name, Account>,
+    pub(crate) regions: BTreeSet<Region>,
+    pub(crate) ids: IdGen,
+    pub(crate) org: org::OrgState,
+    pub(crate) iam: iam::IamState,
+    pub(crate) kms: kms::KmsState,
+    pub(crate) sc: sc::ScState,
+    pub(crate) ram: ram::RamState,
+    pub(crate) ib: ib::IbState,
+}
+
+impl World {
+    /// A world with the given accounts and Regions, and nothing else.
+    pub fn new(spec: &WorldSpec) -> World {
+        let accounts = spec
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let id = format!("{:012}", 100_000_000_000u64 + i as u64 + 1);
+                (name.clone(), Account { id })
+            })
+            .collect();
+        World {
+            config: spec.config.clone(),
+            clock_hours: 0,
+            accounts,
+            regions: spec.regions.iter().cloned().collect(),
+            ids: IdGen::default(),
+            org: org::OrgState::default(),
+            iam: iam::IamState::default(),
+            kms: kms::KmsState::default(),
+            sc: sc::ScState::default(),
+            ram: ram::RamState::default(),
+            ib: ib::IbState::default(),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Applies one call. Never panics: every call, including calls that name entities that do
+    /// not exist, belong to other accounts or Regions, or were deleted, ends in a response or an
+    /// [`ApiError`].
+    pub fn apply(&mut self, call: &Call) -> Outcome {
+        let mut ctx = Ctx {
+            account: call.account.clone(),
+            principal: call.principal.clone(),
+            region: call.region.clone(),
+            rules: BTreeSet::new(),
+        };
+        let result = self
+            .check_caller(call)
+            .and_then(|()| self.dispatch(&mut ctx, call));
+        if let Err(err) = &result {
+            ctx.hit(err.rule);
+        }
+        Outcome {
+            result,
+            rules: ctx.rules.into_iter().collect(),
+        }
+    }
+
+    /// A caller that does not exist cannot sign a request: unknown accounts, principals and
+    /// Regions are rejected before any service sees the call `[MODEL]`.
+    fn check_caller(&self, call: &Call) -> Result<(), ApiError> {
+        if !self.accounts.contains_key(&call.account) {
+            return Err(reject(
+                Exception::UnrecognizedClientException,
+                "IAM-01",
+                format!("no account named {}", call.account),
+            ));
+        }
+        if !self.regions.contains(&call.region) {
+            return Err(reject(
+                Exception::UnrecognizedClientException,
+                "INV-01",
+                format!("Region {} is not enabled in this world", call.region),
+            ));
+        }
+        if let Some(principal) = &call.principal {
+            if !self.iam.principal_exists(&call.account, principal) {
+                return Err(reject(
+                    Exception::UnrecognizedClientException,
+                    "IAM-01",
+                    format!("no principal {principal:?} in account {}", call.account),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, ctx: &mut Ctx, call: &Call) -> Result<Response, ApiError> {
+        match call.op.kind().service() {
+            ServiceKind::Organizations => org::apply(self, ctx, &call.op),
+            ServiceKind::Iam => iam::apply(self, ctx, &call.op),
+            ServiceKind::Kms => kms::apply(self, ctx, &call.op),
+            ServiceKind::ServiceCatalog => sc::apply(self, ctx, &call.op),
+            ServiceKind::Ram => ram::apply(self, ctx, &call.op),
+            ServiceKind::ImageBuilder => ib::apply(self, ctx, &call.op),
+        }
+    }
+
+    /// The canonical observation of the whole world.
+    pub fn observe(&self) -> Observation {
+        let mut obs = Observation {
+            clock_hours: self.clock_hours,
+            ..Observation::default()
+        };
+        for (name, account) in &self.accounts {
+            let view = obs.accounts.entry(name.clone()).or_default();
+            view.id = account.id.clone();
+            for region in &self.regions {
+                view.regions.entry(region.clone()).or_default();
+            }
+        }
+        org::observe(self, &mut obs);
+        iam::observe(self, &mut obs);
+        kms::observe(self, &mut obs);
+        sc::observe(self, &mut obs);
+        ram::observe(self, &mut obs);
+        ib::observe(self, &mut obs);
+        obs
+    }
+
+    /// The 12-digit id of an account.
+    pub fn account_id(&self, account: &Name) -> Option<&str> {
+        self.accounts.get(account).map(|a| a.id.as_str())
+    }
+
+    /// Whether the account exists.
+    pub(crate) fn has_account(&self, account: &Name) -> bool {
+        self.accounts.contains_key(account)
+    }
+
+    /// The account id for ARNs; an unknown account renders as twelve zeros (ARNs of unknown
+    /// accounts only appear in rejected calls' messages).
+    pub(crate) fn acct(&self, account: &Name) -> String {
+        self.account_id(account)
+            .map_or_else(|| "000000000000".to_owned(), str::to_owned)
+    }
+
+    /// The Regions of the world.
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.iter()
+    }
+
+    /// The account names of the world.
+    pub fn accounts(&self) -> impl Iterator<Item = &Name> {
+        self.accounts.keys()
+    }
+
+    /// The logical clock, in hours.
+    pub fn clock_hours(&self) -> u64 {
+        self.clock_hours
+    }
+}
+
+/// Deterministic AWS-shaped ids: a prefix and lower-case base-36 characters derived from the
+/// entity's name and the creation counter (RULES.md §1), never from randomness or time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdGen {
+    counter: u64,
+}
+
+impl IdGen {
+    /// A fresh id such as `port-4k2j9x0a1b2c3` (`len` characters after the prefix).
+    pub fn fresh(&mut self, prefix: &str, name: &Name, len: usize) -> String {
+        self.counter += 1;
+        let mut h = fnv1a(name.as_str().as_bytes(), 0xcbf2_9ce4_8422_2325);
+        h = fnv1a(&self.counter.to_le_bytes(), h);
+        h = fnv1a(prefix.as_bytes(), h);
+        let mut out = String::with_capacity(prefix.len() + len);
+        out.push_str(prefix);
+        let mut x = h;
+        for i in 0..len {
+            if i % 12 == 11 {
+                x = splitmix(x);
+            }
+            let digit = (x % 36) as u32;
+            x /= 36;
+            out.push(char::from_digit(digit, 36).unwrap_or('0'));
+        }
+        out
+    }
+}
+
+fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Every Op kind, for coverage accounting.
+pub fn all_op_kinds() -> Vec<OpKind> {
+    OpKind::all().collect()
+}

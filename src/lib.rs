@@ -1,0 +1,2 @@
+//! `sharesim`: the harness around the reference model.
+#![deny(missing_docs)]

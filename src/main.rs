@@ -1,0 +1,2 @@
+//! The `sharesim` command line.
+fn main() {}
