@@ -248,14 +248,14 @@ impl World {
                 format!("Region {} is not enabled in this world", call.region),
             ));
         }
-        if let Some(principal) = &call.principal {
-            if !self.iam.principal_exists(&call.account, principal) {
-                return Err(reject(
-                    Exception::UnrecognizedClientException,
-                    "IAM-01",
-                    format!("no principal {principal:?} in account {}", call.account),
-                ));
-            }
+        if let Some(principal) = &call.principal
+            && !self.iam.principal_exists(&call.account, principal)
+        {
+            return Err(reject(
+                Exception::UnrecognizedClientException,
+                "IAM-01",
+                format!("no principal {principal:?} in account {}", call.account),
+            ));
         }
         Ok(())
     }

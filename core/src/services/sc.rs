@@ -435,14 +435,14 @@ fn associate_principal(
     portfolio: &Name,
     principal: &PortfolioPrincipal,
 ) -> Result<Response, ApiError> {
-    if let PortfolioPrincipal::IamPattern { pattern, .. } = principal {
-        if pattern.is_empty() {
-            return Err(reject(
-                Exception::InvalidParametersException,
-                "IAM-02",
-                "an IAM_PATTERN needs a resource id",
-            ));
-        }
+    if let PortfolioPrincipal::IamPattern { pattern, .. } = principal
+        && pattern.is_empty()
+    {
+        return Err(reject(
+            Exception::InvalidParametersException,
+            "IAM-02",
+            "an IAM_PATTERN needs a resource id",
+        ));
     }
     let (_, access) = visible_portfolio(world, ctx, portfolio)?;
     if let PortfolioPrincipal::Iam {
@@ -662,10 +662,10 @@ pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
                     }
                 }
                 c => {
-                    if t.get(j) == Some(c) {
-                        if let Some(slot) = next.get_mut(j + 1) {
-                            *slot = true;
-                        }
+                    if t.get(j) == Some(c)
+                        && let Some(slot) = next.get_mut(j + 1)
+                    {
+                        *slot = true;
                     }
                 }
             }
