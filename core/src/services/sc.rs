@@ -583,10 +583,13 @@ fn accept_share(
     }
     ctx.hit("SC-23");
     ctx.hit("SC-18");
-    if let Some(p) = world.sc.portfolios.get_mut(portfolio) {
-        if let Some(share) = p.shares.get_mut(&ShareTarget::Account(ctx.account.clone())) {
-            share.accepted = true;
-        }
+    if let Some(share) = world
+        .sc
+        .portfolios
+        .get_mut(portfolio)
+        .and_then(|p| p.shares.get_mut(&ShareTarget::Account(ctx.account.clone())))
+    {
+        share.accepted = true;
     }
     world
         .sc
