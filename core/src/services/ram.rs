@@ -17,3 +17,7 @@ pub(crate) fn apply(_world: &mut World, _ctx: &mut Ctx, op: &Op) -> Result<Respo
 
 /// Fills this service's part of the observation.
 pub(crate) fn observe(_world: &World, _obs: &mut Observation) {}
+
+/// Called after every change to an organization tree or to RAM org sharing: applies the
+/// consequences of lost access (RAM-24, RAM-26, A-17).
+pub(crate) fn on_org_change(_world: &mut World, _ctx: &mut Ctx) {}

