@@ -5,14 +5,21 @@
 //! cached, so Service Catalog node shares and RAM organization/OU principals follow the tree as
 //! it is when access is checked. Operations that change the tree call the Service Catalog and RAM
 //! reconciliation hooks, which apply the consequences of lost access (SC-35, RAM-24).
+//!
+//! This file holds the state and the query API other services code against; the operations are
+//! in `org/ops.rs`.
 
-use crate::error::ApiError;
+mod ops;
+#[cfg(test)]
+pub(crate) mod tests;
+
 use crate::name::Name;
 use crate::observe::Observation;
-use crate::op::{FeatureSet, Op, Parent, Service};
-use crate::response::Response;
-use crate::world::{Ctx, World};
+use crate::op::{FeatureSet, Parent, Service};
+use crate::world::World;
 use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) use ops::apply;
 
 /// One organization.
 #[derive(Debug, Clone)]
@@ -137,11 +144,6 @@ impl OrgState {
         })
         .unwrap_or_default()
     }
-}
-
-/// Applies an Organizations call.
-pub(crate) fn apply(_world: &mut World, _ctx: &mut Ctx, op: &Op) -> Result<Response, ApiError> {
-    Err(super::not_modelled(op))
 }
 
 /// Fills the Organizations part of the observation.
