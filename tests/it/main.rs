@@ -1,1 +1,12 @@
-//! The integration tests: one binary.
+//! The integration tests: one binary, one module per concern.
+
+// PANIC SAFETY: test code; a failed expectation is reported by panicking.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod scenarios;
+mod tidy;
