@@ -6,7 +6,13 @@
 use sharesim::scenario::{load, run};
 use std::path::{Path, PathBuf};
 
-include!(concat!(env!("OUT_DIR"), "/scenario_tests.rs"));
+/// The generated tests. Their names keep the scenario path's `__` separator so that a filter
+/// reads like the path (`cargo test sc__share`).
+#[allow(non_snake_case)]
+mod generated {
+    use super::check;
+    include!(concat!(env!("OUT_DIR"), "/scenario_tests.rs"));
+}
 
 /// The repository root.
 pub fn root() -> PathBuf {
