@@ -83,6 +83,8 @@ pub enum Exception {
     KMSInvalidStateException,
     /// KMS: shape.
     ValidationException,
+    /// KMS-01: a key name (its alias) already used in the account and Region.
+    AlreadyExistsException,
     // Service Catalog
     /// SC stage 1 and the `[MODEL]` recipient-mutation denials.
     InvalidParametersException,

@@ -546,6 +546,10 @@ pub enum Op {
     PutKeyPolicy {
         /// The key.
         key: Name,
+        /// The key's owning account, as written in a key ARN (KMS-04); the caller's own when
+        /// absent. Key administration is owner-only (KMS-03), so another account is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<Name>,
         /// Who may use it besides the owner.
         grantees: Vec<KeyGrantee>,
     },
@@ -553,16 +557,28 @@ pub enum Op {
     DisableKey {
         /// The key.
         key: Name,
+        /// The key's owning account, as written in a key ARN (KMS-04); the caller's own when
+        /// absent. Key administration is owner-only (KMS-03), so another account is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<Name>,
     },
     /// KMS-05.
     EnableKey {
         /// The key.
         key: Name,
+        /// The key's owning account, as written in a key ARN (KMS-04); the caller's own when
+        /// absent. Key administration is owner-only (KMS-03), so another account is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<Name>,
     },
     /// KMS-06.
     ScheduleKeyDeletion {
         /// The key.
         key: Name,
+        /// The key's owning account, as written in a key ARN (KMS-04); the caller's own when
+        /// absent. Key administration is owner-only (KMS-03), so another account is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<Name>,
         /// 7 to 30 days; 30 when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pending_window_in_days: Option<u32>,
@@ -571,6 +587,10 @@ pub enum Op {
     CancelKeyDeletion {
         /// The key.
         key: Name,
+        /// The key's owning account, as written in a key ARN (KMS-04); the caller's own when
+        /// absent. Key administration is owner-only (KMS-03), so another account is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<Name>,
     },
 
     // ----- Service Catalog (SC) ------------------------------------------------------------

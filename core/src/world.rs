@@ -92,6 +92,12 @@ pub struct Quotas {
     pub ib_recipes: u64,
     /// Q-22 (images).
     pub ib_images: u64,
+    /// shortest KMS key deletion waiting period, in days.
+    pub key_deletion_min_days: u64,
+    /// longest KMS key deletion waiting period, in days.
+    pub key_deletion_max_days: u64,
+    /// the waiting period when ScheduleKeyDeletion names none, in days.
+    pub key_deletion_default_days: u64,
 }
 
 impl Default for Quotas {
@@ -119,6 +125,9 @@ impl Default for Quotas {
             ib_components: 1000,
             ib_recipes: 1000,
             ib_images: 1000,
+            key_deletion_min_days: 7,
+            key_deletion_max_days: 30,
+            key_deletion_default_days: 30,
         }
     }
 }

@@ -3,7 +3,12 @@
 //! tests.
 
 // PANIC SAFETY: test code.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use crate::error::{Exception, RuleId};
 use crate::name::Name;
