@@ -1,7 +1,13 @@
 //! `sharesim`: the harness around the reference model: scenarios, the explorer, invariants,
 //! conformance and the command line.
+//!
+//! Module map: [`scenario`] (RON format, loader, runner), [`explore`] (seeded exploration),
+//! [`render`] (stable text for traces and snapshots), [`step`] (what a harness sees of a call),
+//! [`cli`] (the `sharesim` subcommands).
 #![deny(missing_docs)]
 
+pub mod cli;
+pub mod explore;
 pub mod render;
 pub mod scenario;
 pub mod step;

@@ -1,2 +1,8 @@
-//! The `sharesim` command line.
-fn main() {}
+//! The `sharesim` command line; see `sharesim --help`.
+
+use clap::Parser;
+
+fn main() {
+    let cli = sharesim::cli::Cli::parse();
+    std::process::exit(sharesim::cli::main(cli));
+}

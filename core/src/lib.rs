@@ -16,6 +16,7 @@
 //! Module map:
 //! - [`name`]: symbolic names and Regions;
 //! - [`op`]: the call vocabulary;
+//! - [`catalog`]: the rule ids of RULES.md as data;
 //! - [`error`]: AWS exceptions as data;
 //! - [`response`]: what successful calls return;
 //! - [`observe`]: the canonical observation;
@@ -27,6 +28,7 @@
 
 #![deny(missing_docs)]
 
+pub mod catalog;
 pub mod error;
 pub mod name;
 pub mod observe;

@@ -7,7 +7,7 @@
 //!
 //! Submodules: [`load`] parses and validates (errors carry file, line and column, and a
 //! did-you-mean for near-miss names); [`run`] desugars the world into setup calls, runs the
-//! steps against any [`crate::conform::Implementation`]-like driver (here: the reference model),
+//! steps against the reference model (the conformance runner drives other implementations),
 //! checks expectations and renders the trace; [`matcher`] is the partial matcher used by
 //! `Match` expectations and `Observe` assertions.
 
@@ -198,4 +198,39 @@ pub struct ObserveStep {
     /// What the assertion shows, in a few words (printed in the trace).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+}
+
+/// Every scenario file under `dir`, sorted, with its name (the path under `dir` without `.ron`,
+/// with `/` separators).
+pub fn discover(dir: &std::path::Path) -> std::io::Result<Vec<(String, std::path::PathBuf)>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "ron") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    if dir.is_file() {
+        files.push(dir.to_owned());
+    } else {
+        walk(dir, &mut files)?;
+    }
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
+            let name = if rel.as_os_str().is_empty() {
+                path.with_extension("").to_string_lossy().into_owned()
+            } else {
+                rel.to_string_lossy().replace('\\', "/")
+            };
+            (name, path)
+        })
+        .collect())
 }
