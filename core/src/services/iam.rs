@@ -3,6 +3,9 @@
 //! taken as granted), it only needs to know who exists, for SC principal associations (IAM-03),
 //! launch roles (IAM-05, SC-54) and RAM IAM principals.
 
+#[cfg(test)]
+mod tests;
+
 use crate::error::{ApiError, Exception, reject};
 use crate::name::Name;
 use crate::observe::Observation;
