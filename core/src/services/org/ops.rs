@@ -462,7 +462,7 @@ fn set_service_access(
         org.trusted.insert(service);
     } else {
         org.trusted.remove(&service);
-        if service == Service::Ram {
+        if service == Service::Ram && org.ram_sharing {
             org.ram_sharing = false;
             ctx.hit("RAM-26");
         }

@@ -778,6 +778,16 @@ fn disabling_ram_trusted_access_turns_off_ram_org_sharing() {
     assert!(o.rules.contains(&"RAM-26"));
     ok(o);
     assert!(!w.observe().organizations[&Name::from("acme")].ram_sharing_enabled);
+    // With RAM organization sharing already off, RAM-26 has nothing to decide.
+    let o = call(
+        &mut w,
+        "m",
+        Op::DisableAWSServiceAccess {
+            service: Service::Ram,
+        },
+    );
+    assert!(!o.rules.contains(&"RAM-26"));
+    ok(o);
 }
 
 #[test]
