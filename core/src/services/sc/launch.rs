@@ -1,0 +1,491 @@
+//! End users: launch paths, provisioning and searches (RULES.md §2.4.6).
+//!
+//! A launch path is one portfolio visible to the end user's account that holds the product and
+//! that the end user is associated with (SC-58); each path carries the effective constraints of
+//! its own (portfolio, product) and is never merged with another path. The effective
+//! LAUNCH constraint gives the launch role (SC-60): a RoleArn is used as-is whatever the end
+//! user's account, a LocalRoleName resolves in the end user's account (SC-11, IAM-05), and the
+//! role's account provisions and pays (SC-12).
+
+use super::constraints::{self, Applied};
+use super::{Access, Constraint, Provisioned, invalid, not_found, sharing, visible_portfolio};
+use crate::error::{ApiError, Exception, reject};
+use crate::name::{Name, Region};
+use crate::observe::{LaunchPathView, ProvisionedProductView};
+use crate::op::{ConstraintParameters, IamKind, PortfolioPrincipal, Principal};
+use crate::response::{ProductSummary, Response};
+use crate::services::iam;
+use crate::world::{Ctx, World};
+use std::collections::BTreeSet;
+
+/// Whether end user `principal` of `account` is associated with the principal set (SC-58): by
+/// its own IAM association, a group it belongs to, or a matching IAM_PATTERN (IAM-02).
+fn associated(
+    world: &World,
+    account: &Name,
+    principal: &Principal,
+    set: &BTreeSet<PortfolioPrincipal>,
+) -> bool {
+    let (kind, name) = match principal {
+        Principal::User(n) => (IamKind::User, n),
+        Principal::Role(n) => (IamKind::Role, n),
+    };
+    set.iter().any(|assoc| match assoc {
+        PortfolioPrincipal::Iam {
+            kind: k,
+            name: n,
+            account: a,
+        } => {
+            let same_account = a.as_ref().is_none_or(|a| a == account);
+            same_account
+                && ((*k == kind && n == name)
+                    || (*k == IamKind::Group
+                        && kind == IamKind::User
+                        && world.iam.in_group(account, name, n)))
+        }
+        PortfolioPrincipal::IamPattern { kind: k, pattern } => {
+            *k == kind && glob_match(pattern, name.as_str())
+        }
+    })
+}
+
+/// IAM-02 glob: `*` matches any sequence (including `/`), `?` zero or one character.
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
+    let t: Vec<char> = text.chars().collect();
+    // reachable[j]: the pattern prefix matched so far can end at text position j.
+    let mut reachable = vec![false; t.len() + 1];
+    if let Some(first) = reachable.first_mut() {
+        *first = true;
+    }
+    for pc in pattern.chars() {
+        let mut next = vec![false; t.len() + 1];
+        for j in 0..=t.len() {
+            if !reachable.get(j).copied().unwrap_or(false) {
+                continue;
+            }
+            match pc {
+                '*' => {
+                    for slot in next.iter_mut().skip(j) {
+                        *slot = true;
+                    }
+                }
+                '?' => {
+                    if let Some(slot) = next.get_mut(j) {
+                        *slot = true;
+                    }
+                    if let Some(slot) = next.get_mut(j + 1) {
+                        *slot = true;
+                    }
+                }
+                c => {
+                    if t.get(j) == Some(&c)
+                        && let Some(slot) = next.get_mut(j + 1)
+                    {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+        reachable = next;
+    }
+    reachable.last().copied().unwrap_or(false)
+}
+
+/// One launch path, before rendering.
+pub(super) struct Path<'w> {
+    pub portfolio: &'w Name,
+    pub owner: &'w Name,
+    /// The effective constraints of the path (SC-55).
+    pub effective: Vec<Applied<'w>>,
+    /// Whether the end user is associated only through the owner's shared patterns (SC-39).
+    pub via_shared_pattern: bool,
+}
+
+impl Path<'_> {
+    /// The effective LAUNCH constraint (SC-60).
+    fn launch(&self) -> Option<&Constraint> {
+        self.effective
+            .iter()
+            .map(|a| a.constraint)
+            .find(|c| matches!(c.parameters, ConstraintParameters::Launch { .. }))
+    }
+}
+
+/// The launch paths of `principal` in `account` for `product` in `region` (SC-58), with the
+/// effective constraints per path (SC-55, SC-60).
+pub(super) fn paths<'w>(
+    world: &'w World,
+    account: &Name,
+    principal: &Principal,
+    region: &Region,
+    product: &Name,
+) -> Vec<Path<'w>> {
+    let mut out = Vec::new();
+    let Some(holders) = world.sc.product_portfolios.get(product) else {
+        return out;
+    };
+    for pname in holders {
+        let Some(p) = world.sc.portfolios.get(pname) else {
+            continue;
+        };
+        if &p.region != region {
+            continue;
+        }
+        let (direct, shared) = if &p.owner == account {
+            (associated(world, account, principal, &p.principals), false)
+        } else if let Some(import) = world.sc.imports.get(&(account.clone(), pname.clone())) {
+            let direct = associated(world, account, principal, &import.principals);
+            let shared = !direct
+                && associated(
+                    world,
+                    account,
+                    principal,
+                    &sharing::principals_seen(world, account, pname),
+                );
+            (direct, shared)
+        } else {
+            continue;
+        };
+        if !direct && !shared {
+            continue;
+        }
+        out.push(Path {
+            portfolio: pname,
+            owner: &p.owner,
+            effective: constraints::applied(world, pname, product)
+                .into_iter()
+                .filter(|a| a.effective)
+                .collect(),
+            via_shared_pattern: shared,
+        });
+    }
+    out
+}
+
+/// SC-60: the launch role ARN of a LAUNCH constraint for an end user of `account`, with the
+/// account that owns the role (SC-12).
+fn launch_role(world: &World, account: &Name, c: &Constraint) -> Option<(String, Name)> {
+    match &c.parameters {
+        ConstraintParameters::Launch {
+            role_arn: Some(r), ..
+        } => Some((
+            iam::arn(&world.acct(&r.account), IamKind::Role, &r.role),
+            r.account.clone(),
+        )),
+        ConstraintParameters::Launch {
+            local_role_name: Some(n),
+            ..
+        } => Some((
+            iam::arn(&world.acct(account), IamKind::Role, n),
+            account.clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// The rendered path.
+pub(super) fn path_view(
+    world: &World,
+    account: &Name,
+    principal: &Principal,
+    product: &Name,
+    path: &Path<'_>,
+) -> LaunchPathView {
+    let role = path.launch().and_then(|c| launch_role(world, account, c));
+    let mut constraints: Vec<Name> = path.effective.iter().map(|a| a.name.clone()).collect();
+    constraints.sort();
+    LaunchPathView {
+        principal: principal.clone(),
+        product: product.clone(),
+        portfolio: path.portfolio.clone(),
+        portfolio_owner: path.owner.clone(),
+        paying_account: role
+            .as_ref()
+            .map_or_else(|| account.clone(), |(_, a)| a.clone()),
+        launch_role: role.map(|(arn, _)| arn),
+        constraints,
+    }
+}
+
+/// Records the rules that decided a set of paths.
+fn hit_path_rules(ctx: &mut Ctx, found: &[Path<'_>]) {
+    ctx.hit("SC-58");
+    if found.len() > 1 {
+        ctx.hit("A-04");
+    }
+    for path in found {
+        if path.via_shared_pattern {
+            ctx.hit("SC-39");
+        }
+        if path.effective.iter().any(|a| a.inherited) {
+            ctx.hit("SC-55");
+            ctx.hit("SC-05");
+        }
+        if path.launch().is_some() {
+            ctx.hit("SC-60");
+            ctx.hit("A-05");
+        }
+    }
+}
+
+fn end_user(ctx: &Ctx) -> Result<Principal, ApiError> {
+    ctx.principal.clone().ok_or_else(|| {
+        invalid(
+            "SC-63",
+            "this call is for end users: the call needs a principal",
+        )
+    })
+}
+
+fn no_path(product: &Name) -> ApiError {
+    reject(
+        Exception::ResourceNotFoundException,
+        "SC-58",
+        format!("product {product} does not exist or access was denied"),
+    )
+}
+
+/// SC-58.
+pub(super) fn list_launch_paths(
+    world: &mut World,
+    ctx: &mut Ctx,
+    product: &Name,
+) -> Result<Response, ApiError> {
+    let principal = end_user(ctx)?;
+    let found = paths(world, &ctx.account, &principal, &ctx.region, product);
+    if found.is_empty() {
+        return Err(no_path(product));
+    }
+    hit_path_rules(ctx, &found);
+    let mut out: Vec<LaunchPathView> = found
+        .iter()
+        .map(|p| path_view(world, &ctx.account, &principal, product, p))
+        .collect();
+    out.sort();
+    Ok(Response::LaunchPaths(out))
+}
+
+/// The products of the portfolios visible to `account` in `region`: its own and its imports.
+fn candidate_products(world: &World, account: &Name, region: &Region) -> BTreeSet<Name> {
+    let owned = world
+        .sc
+        .owned_portfolios
+        .get(&(account.clone(), region.clone()))
+        .into_iter()
+        .flatten();
+    let imported = world
+        .sc
+        .imports
+        .range((account.clone(), Name::new(""))..)
+        .take_while(|((a, _), _)| a == account)
+        .map(|((_, p), _)| p);
+    owned
+        .chain(imported)
+        .filter_map(|p| world.sc.portfolios.get(p))
+        .filter(|p| &p.region == region)
+        .flat_map(|p| p.products.keys().cloned())
+        .collect()
+}
+
+fn summary(world: &World, product: &Name, has_default_path: bool) -> Option<ProductSummary> {
+    world.sc.products.get(product).map(|p| ProductSummary {
+        name: product.clone(),
+        owner: p.owner.clone(),
+        id: p.id.clone(),
+        has_default_path,
+    })
+}
+
+/// SC-62, SC-58: the products the end user can launch, with HasDefaultPath = exactly one path.
+pub(super) fn search_products(world: &mut World, ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let principal = end_user(ctx)?;
+    ctx.hit("SC-62");
+    let out = candidate_products(world, &ctx.account, &ctx.region)
+        .iter()
+        .filter_map(|x| {
+            let n = paths(world, &ctx.account, &principal, &ctx.region, x).len();
+            (n > 0).then(|| summary(world, x, n == 1)).flatten()
+        })
+        .collect();
+    Ok(Response::Products(out))
+}
+
+/// SC-62: the products of one visible portfolio (local or imported), or the caller's own
+/// products.
+pub(super) fn search_products_as_admin(
+    world: &mut World,
+    ctx: &mut Ctx,
+    portfolio: Option<&Name>,
+) -> Result<Response, ApiError> {
+    let names: Vec<Name> = match portfolio {
+        Some(pname) => {
+            let (p, access) = visible_portfolio(world, ctx, pname, "SC-62")?;
+            if access == Access::Imported {
+                ctx.hit("SC-02");
+            }
+            p.products.keys().cloned().collect()
+        }
+        None => world
+            .sc
+            .owned_products
+            .get(&(ctx.account.clone(), ctx.region.clone()))
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
+    };
+    ctx.hit("SC-62");
+    Ok(Response::Products(
+        names
+            .iter()
+            .filter_map(|x| summary(world, x, false))
+            .collect(),
+    ))
+}
+
+/// `[a-zA-Z0-9][a-zA-Z0-9._-]*`, at most 128 characters (§1.5).
+fn valid_provisioned_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 128
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// SC-59 (SC-11, SC-12, SC-54, SC-60): launches a version of a product through one path. The
+/// model completes synchronously: AVAILABLE, or ERROR when a LocalRoleName has no role of that
+/// name in the end user's account (SC-54).
+pub(super) fn provision(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    product: &Name,
+    version: &Name,
+    path: Option<&Name>,
+) -> Result<Response, ApiError> {
+    let principal = end_user(ctx)?;
+    if !valid_provisioned_name(name.as_str()) {
+        return Err(invalid(
+            "SC-59",
+            format!("{name} is not a valid provisioned product name"),
+        ));
+    }
+    let found = paths(world, &ctx.account, &principal, &ctx.region, product);
+    let chosen = match path {
+        Some(pname) => found.iter().find(|p| p.portfolio == pname),
+        None if found.len() > 1 => {
+            return Err(invalid(
+                "SC-59",
+                format!("product {product} has several launch paths: PathId is required"),
+            ));
+        }
+        None => found.first(),
+    };
+    let Some(chosen) = chosen else {
+        return Err(no_path(product));
+    };
+    let prod = world
+        .sc
+        .products
+        .get(product)
+        .ok_or_else(|| not_found("product", product, "SC-59"))?;
+    if !prod.artifact_ids.contains_key(version) {
+        return Err(invalid(
+            "SC-59",
+            format!("provisioning artifact {version} does not belong to product {product}"),
+        ));
+    }
+    let key = (ctx.account.clone(), name.clone());
+    if world.sc.provisioned.contains_key(&key) {
+        return Err(reject(
+            Exception::DuplicateResourceException,
+            "SC-59",
+            format!("provisioned product {name} already exists"),
+        ));
+    }
+    let view = path_view(world, &ctx.account, &principal, product, chosen);
+    let local_role = chosen.launch().and_then(|c| match &c.parameters {
+        ConstraintParameters::Launch {
+            local_role_name: Some(n),
+            ..
+        } => Some(n.clone()),
+        _ => None,
+    });
+    let status = match &local_role {
+        Some(n) if !world.iam.exists(&ctx.account, IamKind::Role, n) => "ERROR",
+        _ => "AVAILABLE",
+    };
+    let product_owner = prod.owner.clone();
+    hit_path_rules(ctx, std::slice::from_ref(chosen));
+    ctx.hit("SC-59");
+    ctx.hit("SC-12");
+    if let Some(c) = chosen.launch() {
+        ctx.hit("SC-11");
+        if local_role.is_some() {
+            ctx.hit("SC-54");
+            ctx.hit("IAM-05");
+        }
+        if c.owner != ctx.account {
+            ctx.hit("SC-09");
+        }
+    }
+    let id = world.ids.fresh("pp-", name, 13);
+    let record = Provisioned {
+        region: ctx.region.clone(),
+        id,
+        product: product.clone(),
+        product_owner,
+        version: version.clone(),
+        path: view.portfolio.clone(),
+        launch_role: view.launch_role.clone(),
+        paying_account: view.paying_account.clone(),
+        status,
+    };
+    let out = provisioned_view(name, &record);
+    world.sc.provisioned.insert(key, record);
+    Ok(Response::ProvisionedProduct(out))
+}
+
+/// SC-61, A-27: terminates a provisioned product of the caller, whether or not its product is
+/// still reachable (SC-08).
+pub(super) fn terminate(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+) -> Result<Response, ApiError> {
+    let key = (ctx.account.clone(), name.clone());
+    let Some(pp) = world
+        .sc
+        .provisioned
+        .get(&key)
+        .filter(|pp| pp.region == ctx.region)
+    else {
+        return Err(not_found("provisioned product", name, "SC-61"));
+    };
+    ctx.hit("SC-61");
+    let still_reachable = world
+        .sc
+        .portfolios
+        .get(&pp.path)
+        .is_some_and(|p| p.products.contains_key(&pp.product));
+    if !still_reachable {
+        ctx.hit("A-27");
+        ctx.hit("SC-08");
+    }
+    world.sc.provisioned.remove(&key);
+    Ok(Response::Empty)
+}
+
+/// The rendered provisioned product.
+pub(super) fn provisioned_view(name: &Name, p: &Provisioned) -> ProvisionedProductView {
+    ProvisionedProductView {
+        name: name.clone(),
+        id: p.id.clone(),
+        product: p.product.clone(),
+        product_owner: p.product_owner.clone(),
+        version: p.version.clone(),
+        path: p.path.clone(),
+        launch_role: p.launch_role.clone(),
+        paying_account: p.paying_account.clone(),
+        status: p.status.to_owned(),
+    }
+}
