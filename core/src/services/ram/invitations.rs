@@ -1,0 +1,228 @@
+//! Invitations (RULES.md §2.5.2): created for principals outside in-org auto-acceptance
+//! (RAM-09), answered by their receiver (RAM-11, RAM-12), expired by the logical clock (RAM-13,
+//! Q-16), and made unusable when their share or principal goes away (A-18).
+//!
+//! The vocabulary names an invitation by its share: the receiver answers "the invitation to
+//! share S", which resolves to its PENDING invitation, or to its latest one for the error.
+
+use super::{AssocStatus, Invitation, InvitationStatus, ShareStatus};
+use crate::error::{ApiError, Exception, reject};
+use crate::name::Name;
+use crate::observe::InvitationView;
+use crate::op::RamPrincipal;
+use crate::response::Response;
+use crate::world::{Ctx, World};
+
+/// A UUID-shaped deterministic id.
+pub(crate) fn uuid(world: &mut World, name: &Name) -> String {
+    let raw = world.ids.fresh("", name, 32);
+    let mut out = String::with_capacity(36);
+    for (i, c) in raw.chars().enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// RAM-09: a PENDING invitation of `principal` (an account or an IAM principal of `receiver`)
+/// to the share. At most one PENDING per (share, principal) (RAM-15): an existing one is kept.
+pub(crate) fn invite(
+    world: &mut World,
+    share: &Name,
+    sender: &Name,
+    receiver: &Name,
+    principal: &RamPrincipal,
+) {
+    let pending = world.ram.invitations.iter().any(|i| {
+        &i.share == share && &i.principal == principal && i.status == InvitationStatus::Pending
+    });
+    if pending {
+        return;
+    }
+    let Some(region) = world.ram.shares.get(share).map(|s| s.region.clone()) else {
+        return;
+    };
+    let id = uuid(world, share);
+    let arn = format!(
+        "arn:aws:ram:{region}:{}:resource-share-invitation/{id}",
+        world.acct(sender)
+    );
+    let created_at = world.clock_hours;
+    world.ram.invitations.push(Invitation {
+        share: share.clone(),
+        sender: sender.clone(),
+        receiver: receiver.clone(),
+        principal: principal.clone(),
+        arn,
+        status: InvitationStatus::Pending,
+        created_at,
+    });
+}
+
+fn view(i: &Invitation) -> InvitationView {
+    InvitationView {
+        share: i.share.clone(),
+        sender: i.sender.clone(),
+        status: i.status.as_str().to_owned(),
+    }
+}
+
+/// The invitations received by `account` in the Region (RAM-14), in creation order.
+pub(crate) fn received(
+    world: &World,
+    account: &Name,
+    region: &crate::name::Region,
+) -> Vec<InvitationView> {
+    world
+        .ram
+        .invitations
+        .iter()
+        .filter(|i| {
+            &i.receiver == account
+                && world
+                    .ram
+                    .shares
+                    .get(&i.share)
+                    .is_some_and(|s| &s.region == region)
+        })
+        .map(view)
+        .collect()
+}
+
+/// GetResourceShareInvitations (RAM-14): only invitations received by the caller.
+pub(crate) fn get(world: &World, ctx: &mut Ctx) -> Response {
+    ctx.hit("RAM-14");
+    Response::Invitations(received(world, &ctx.account, &ctx.region))
+}
+
+fn not_found(share: &Name) -> ApiError {
+    reject(
+        Exception::ResourceShareInvitationArnNotFoundException,
+        "RAM-11",
+        format!("no invitation to {share} was found for you"),
+    )
+}
+
+/// AcceptResourceShareInvitation (RAM-11) and RejectResourceShareInvitation (RAM-12).
+pub(crate) fn respond(
+    world: &mut World,
+    ctx: &mut Ctx,
+    share: &Name,
+    accept: bool,
+) -> Result<Response, ApiError> {
+    let share_live = world
+        .ram
+        .shares
+        .get(share)
+        .filter(|s| s.region == ctx.region);
+    if share_live.is_none() {
+        return Err(not_found(share));
+    }
+    let mine = |i: &Invitation| &i.share == share && i.receiver == ctx.account;
+    let index = world
+        .ram
+        .invitations
+        .iter()
+        .position(|i| mine(i) && i.status == InvitationStatus::Pending)
+        .or_else(|| world.ram.invitations.iter().rposition(mine))
+        .ok_or_else(|| not_found(share))?;
+    let Some(inv) = world.ram.invitations.get(index) else {
+        return Err(not_found(share));
+    };
+    match inv.status {
+        InvitationStatus::Pending => {}
+        InvitationStatus::Accepted => {
+            return Err(reject(
+                Exception::ResourceShareInvitationAlreadyAcceptedException,
+                "RAM-11",
+                format!("the invitation {} was already accepted", inv.arn),
+            ));
+        }
+        InvitationStatus::Rejected => {
+            return Err(reject(
+                Exception::ResourceShareInvitationAlreadyRejectedException,
+                "RAM-11",
+                format!("the invitation {} was already rejected", inv.arn),
+            ));
+        }
+        InvitationStatus::Expired => {
+            return Err(reject(
+                Exception::ResourceShareInvitationExpiredException,
+                "RAM-13",
+                format!("the invitation {} has expired", inv.arn),
+            ));
+        }
+    }
+    let principal = inv.principal.clone();
+    let (status, assoc) = if accept {
+        ctx.hit("RAM-11");
+        (InvitationStatus::Accepted, AssocStatus::Associated)
+    } else {
+        ctx.hit("RAM-12");
+        (InvitationStatus::Rejected, AssocStatus::Failed)
+    };
+    if let Some(inv) = world.ram.invitations.get_mut(index) {
+        inv.status = status;
+    }
+    if let Some(a) = world
+        .ram
+        .shares
+        .get_mut(share)
+        .and_then(|s| s.principals.get_mut(&principal))
+    {
+        a.status = assoc;
+    }
+    if accept {
+        ctx.hit("IB-08");
+    }
+    Ok(Response::Empty)
+}
+
+/// AdvanceTime (RAM-13, Q-16): PENDING invitations older than the lifetime expire, and their
+/// principal associations fail `[MODEL]`; the owner must share again (A-20).
+pub(crate) fn advance_time(world: &mut World, ctx: &mut Ctx, hours: u32) -> Response {
+    world.clock_hours = world.clock_hours.saturating_add(u64::from(hours));
+    let lifetime = world.config.quotas.invitation_lifetime_hours;
+    let now = world.clock_hours;
+    let mut expired = Vec::new();
+    for inv in &mut world.ram.invitations {
+        if inv.status == InvitationStatus::Pending && inv.created_at.saturating_add(lifetime) <= now
+        {
+            inv.status = InvitationStatus::Expired;
+            expired.push((inv.share.clone(), inv.principal.clone()));
+        }
+    }
+    if !expired.is_empty() {
+        ctx.hit("RAM-13");
+        ctx.hit("Q-16");
+    }
+    for (share, principal) in expired {
+        if let Some(a) = world
+            .ram
+            .shares
+            .get_mut(&share)
+            .and_then(|s| s.principals.get_mut(&principal))
+            && a.status == AssocStatus::Associating
+        {
+            a.status = AssocStatus::Failed;
+        }
+    }
+    Response::Empty
+}
+
+/// A-18: a PENDING invitation whose share is no longer ACTIVE or whose principal association
+/// is no longer waiting for it cannot be answered; it is withdrawn.
+pub(crate) fn drop_orphans(world: &mut World) {
+    let shares = &world.ram.shares;
+    world.ram.invitations.retain(|i| {
+        i.status != InvitationStatus::Pending
+            || shares.get(&i.share).is_some_and(|s| {
+                s.status == ShareStatus::Active
+                    && s.principals
+                        .get(&i.principal)
+                        .is_some_and(|a| a.status == AssocStatus::Associating)
+            })
+    });
+}

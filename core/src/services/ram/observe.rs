@@ -1,0 +1,212 @@
+//! Listings (RAM-14, RAM-27, RAM-28) and RAM's part of the observation: the same functions
+//! answer the read calls and fill the view, so the two cannot disagree.
+
+use super::access::{self, covers_account};
+use super::{InvitationStatus, Share, ShareFeatureSet, ShareStatus, invitations};
+use crate::name::{Name, Region};
+use crate::observe::{AssociationView, Observation, ReceivedShareView, ResourceShareView};
+use crate::op::{AssociationType, RamPrincipal, ResourceOwner};
+use crate::response::Response;
+use crate::world::{Ctx, World};
+use std::collections::BTreeSet;
+
+/// The rendering of a principal in association views.
+pub(crate) fn render_principal(world: &World, p: &RamPrincipal) -> String {
+    match p {
+        RamPrincipal::Account(a) => format!("account:{a}"),
+        RamPrincipal::Organization(o) => format!("org:{o}"),
+        RamPrincipal::OrganizationalUnit(ou) => format!("ou:{ou}"),
+        RamPrincipal::Role(r) => crate::services::iam::arn(
+            &world.acct(&r.account),
+            crate::op::IamKind::Role,
+            &r.role,
+        ),
+        RamPrincipal::User { account, user } => {
+            crate::services::iam::arn(&world.acct(account), crate::op::IamKind::User, user)
+        }
+    }
+}
+
+fn resource_views(share: &Share) -> Vec<AssociationView> {
+    share
+        .resources
+        .iter()
+        .map(|(arn, a)| AssociationView {
+            entity: arn.clone(),
+            status: a.status.as_str().to_owned(),
+            external: false,
+        })
+        .collect()
+}
+
+fn principal_views(world: &World, share: &Share) -> Vec<AssociationView> {
+    let mut out: Vec<AssociationView> = share
+        .principals
+        .iter()
+        .map(|(p, a)| AssociationView {
+            entity: render_principal(world, p),
+            status: a.status.as_str().to_owned(),
+            external: a.external,
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn share_view(world: &World, name: &Name, share: &Share) -> ResourceShareView {
+    ResourceShareView {
+        name: name.clone(),
+        arn: share.arn.clone(),
+        status: share.status.as_str().to_owned(),
+        feature_set: share.feature_set.as_str().to_owned(),
+        allow_external_principals: share.allow_external_principals,
+        retain_sharing_on_account_leave_organization: share.retain_on_leave,
+        resources: resource_views(share),
+        principals: principal_views(world, share),
+    }
+}
+
+fn owned<'w>(
+    world: &'w World,
+    account: &'w Name,
+    region: &'w Region,
+) -> impl Iterator<Item = (&'w Name, &'w Share)> {
+    world
+        .ram
+        .shares
+        .iter()
+        .filter(move |(_, s)| &s.owner == account && &s.region == region)
+}
+
+/// GetResourceShares(SELF): every share the account owns in the Region, any feature set.
+pub(crate) fn own_shares(world: &World, account: &Name, region: &Region) -> Vec<ResourceShareView> {
+    owned(world, account, region)
+        .map(|(n, s)| share_view(world, n, s))
+        .collect()
+}
+
+/// GetResourceShares(OTHER-ACCOUNTS) (RAM-27): STANDARD shares of others that reach the
+/// account (ACTIVE), or that invited it and wait for its answer (PENDING).
+pub(crate) fn received_shares(
+    world: &World,
+    account: &Name,
+    region: &Region,
+) -> Vec<ReceivedShareView> {
+    let mut out = Vec::new();
+    for (name, share) in &world.ram.shares {
+        if &share.owner == account
+            || &share.region != region
+            || share.status != ShareStatus::Active
+            || share.feature_set != ShareFeatureSet::Standard
+        {
+            continue;
+        }
+        let active = covers_account(world, share, account, None)
+            || share.principals.iter().any(|(q, a)| {
+                a.status == super::AssocStatus::Associated
+                    && access::principal_account(q) == Some(account)
+            });
+        let pending = world.ram.invitations.iter().any(|i| {
+            &i.share == name && &i.receiver == account && i.status == InvitationStatus::Pending
+        });
+        let status = if active {
+            "ACTIVE"
+        } else if pending {
+            "PENDING"
+        } else {
+            continue;
+        };
+        out.push(ReceivedShareView {
+            name: name.clone(),
+            owner: share.owner.clone(),
+            status: status.to_owned(),
+        });
+    }
+    out
+}
+
+/// ListResources(OTHER-ACCOUNTS) (RAM-28): resources the account can use through STANDARD
+/// shares now (RAM-23).
+pub(crate) fn accessible_resources(world: &World, account: &Name, region: &Region) -> Vec<String> {
+    let set: BTreeSet<String> = world
+        .ib
+        .resources
+        .keys()
+        .filter(|k| &k.region == region && &k.owner != account)
+        .filter(|k| access::accessible(world, account, None, k) == Some(true))
+        .map(|k| crate::services::ib::arn_of(world, k))
+        .collect();
+    set.into_iter().collect()
+}
+
+/// ListResources(SELF): resources the account shares (associated in one of its ACTIVE shares).
+fn shared_resources(world: &World, account: &Name, region: &Region) -> Vec<String> {
+    let set: BTreeSet<String> = owned(world, account, region)
+        .filter(|(_, s)| s.status == ShareStatus::Active)
+        .flat_map(|(_, s)| {
+            s.resources
+                .iter()
+                .filter(|(_, a)| a.status == super::AssocStatus::Associated)
+                .map(|(arn, _)| arn.clone())
+        })
+        .collect();
+    set.into_iter().collect()
+}
+
+/// GetResourceShares (RAM-27).
+pub(crate) fn get_resource_shares(world: &World, ctx: &mut Ctx, owner: ResourceOwner) -> Response {
+    ctx.hit("RAM-27");
+    match owner {
+        ResourceOwner::Self_ => {
+            Response::ResourceShares(own_shares(world, &ctx.account, &ctx.region))
+        }
+        ResourceOwner::OtherAccounts => {
+            Response::ReceivedShares(received_shares(world, &ctx.account, &ctx.region))
+        }
+    }
+}
+
+/// ListResources (RAM-28).
+pub(crate) fn list_resources(world: &World, ctx: &mut Ctx, owner: ResourceOwner) -> Response {
+    ctx.hit("RAM-28");
+    match owner {
+        ResourceOwner::Self_ => {
+            Response::Resources(shared_resources(world, &ctx.account, &ctx.region))
+        }
+        ResourceOwner::OtherAccounts => {
+            Response::Resources(accessible_resources(world, &ctx.account, &ctx.region))
+        }
+    }
+}
+
+/// GetResourceShareAssociations (RAM-28): the associations of the caller's shares.
+pub(crate) fn get_associations(world: &World, ctx: &mut Ctx, kind: AssociationType) -> Response {
+    ctx.hit("RAM-28");
+    let mut out = Vec::new();
+    for (name, share) in owned(world, &ctx.account, &ctx.region) {
+        let views = match kind {
+            AssociationType::Principal => principal_views(world, share),
+            AssociationType::Resource => resource_views(share),
+        };
+        out.extend(views.into_iter().map(|v| (name.clone(), v)));
+    }
+    Response::Associations(out)
+}
+
+/// Fills every account's RAM view per Region, and the Q-11 usage of owners.
+pub(crate) fn observe(world: &World, obs: &mut Observation) {
+    for (account, view) in &mut obs.accounts {
+        for (region, rv) in &mut view.regions {
+            rv.ram.shares = own_shares(world, account, region);
+            rv.ram.received = received_shares(world, account, region);
+            rv.ram.invitations = invitations::received(world, account, region);
+            rv.ram.accessible_resources = accessible_resources(world, account, region);
+            let live = owned(world, account, region)
+                .filter(|(_, s)| s.status == ShareStatus::Active)
+                .count() as u64;
+            if live > 0 {
+                rv.usage.insert("Q-11".to_owned(), live);
+            }
+        }
+    }
+}

@@ -1,0 +1,705 @@
+//! The share lifecycle (RULES.md §2.5.1, §2.5.3, §2.5.5): creation, associations, updates,
+//! deletion, promotion of shares created from resource policies, and enabling org sharing.
+//!
+//! Every mutation that can take access away runs on a copy of the world and is committed only
+//! if no consumer recipe loses access to a resource it depends on (IB-15 through
+//! `ib::stranded`, A-12).
+
+use super::access::{self, Start};
+use super::{
+    AssocStatus, CreateParams, PrincipalAssoc, ResourceAssoc, Share, ShareFeatureSet,
+    ShareStatus, invitations,
+};
+use crate::error::{ApiError, Exception, reject};
+use crate::name::{Name, Region};
+use crate::op::{FeatureSet, RamPrincipal, RamResource, Service};
+use crate::response::Response;
+use crate::services::ib::{self, IbKey};
+use crate::world::{Ctx, World};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn unknown(name: &Name) -> ApiError {
+    reject(
+        Exception::UnknownResourceException,
+        "RAM-01",
+        format!("resource share {name} could not be found"),
+    )
+}
+
+/// Whether the share is visible to a consumer account: a STANDARD share that reaches it or
+/// invited it (RAM-27).
+fn visible_to_consumer(world: &World, share: &Share, name: &Name, account: &Name) -> bool {
+    share.feature_set == ShareFeatureSet::Standard
+        && share.status == ShareStatus::Active
+        && (access::covers_account(world, share, account, None)
+            || share.principals.iter().any(|(q, a)| {
+                a.status.is_live() && access::principal_account(q) == Some(account)
+            })
+            || world
+                .ram
+                .invitations
+                .iter()
+                .any(|i| &i.share == name && &i.receiver == account))
+}
+
+/// Stages 2 to 4 for an owner-only call on a share: it exists in the Region (RAM-01), the caller
+/// owns it (OperationNotPermittedException for a consumer that sees it), it is not DELETED
+/// (RAM-19) and it is STANDARD (RAM-30: CREATED_FROM_POLICY shares cannot be changed in RAM).
+fn owned_share<'w>(world: &'w World, ctx: &Ctx, name: &Name) -> Result<&'w Share, ApiError> {
+    let share = world
+        .ram
+        .shares
+        .get(name)
+        .filter(|s| s.region == ctx.region)
+        .ok_or_else(|| unknown(name))?;
+    if share.owner != ctx.account {
+        if visible_to_consumer(world, share, name, &ctx.account) {
+            return Err(reject(
+                Exception::OperationNotPermittedException,
+                "RAM-16",
+                format!("only the owner of {name} can change it"),
+            ));
+        }
+        return Err(unknown(name));
+    }
+    if share.status == ShareStatus::Deleted {
+        return Err(reject(
+            Exception::InvalidStateTransitionException,
+            "RAM-19",
+            format!("resource share {name} is DELETED"),
+        ));
+    }
+    if share.feature_set == ShareFeatureSet::CreatedFromPolicy {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-30",
+            format!("resource share {name} was created from a resource policy and cannot be modified in RAM"),
+        ));
+    }
+    Ok(share)
+}
+
+/// Commits `next` unless it strands a consumer (IB-15): then OperationNotPermittedException.
+fn commit_unless_stranded(world: &mut World, next: World) -> Result<(), ApiError> {
+    if let Some((consumer, arn)) = ib::stranded(world, &next) {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "IB-15",
+            format!("{consumer} depends on {arn}; it must remove its dependencies first"),
+        ));
+    }
+    *world = next;
+    Ok(())
+}
+
+fn live_count<'a>(statuses: impl Iterator<Item = &'a AssocStatus>) -> u64 {
+    statuses.filter(|s| s.is_live()).count() as u64
+}
+
+fn limit(rule: crate::error::RuleId, what: &str) -> ApiError {
+    reject(
+        Exception::ResourceShareLimitExceededException,
+        rule,
+        format!("{what} quota reached"),
+    )
+}
+
+/// Adds resources and principals to the share `name` (RAM-03, RAM-16), in the stage order of
+/// §0.4. Live associations are kept as they are (re-adding is a no-op); FAILED and DISASSOCIATED
+/// ones are tried again.
+fn add_entities(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    resources: &[RamResource],
+    principals: &[RamPrincipal],
+) -> Result<(), ApiError> {
+    let Some(share) = world.ram.shares.get(name) else {
+        return Err(unknown(name));
+    };
+    let owner = share.owner.clone();
+    let region = share.region.clone();
+    let allow_external = share.allow_external_principals;
+    // Stage 1: resource ARNs and principal formats; stage 2: principals that do not exist.
+    let mut targets: BTreeMap<String, Option<IbKey>> = BTreeMap::new();
+    for r in resources {
+        let (arn, key) = ib::ram_target(world, &owner, &region, r)?;
+        targets.insert(arn, key);
+    }
+    let principals: BTreeSet<&RamPrincipal> = principals.iter().collect();
+    for p in &principals {
+        access::validate(world, p)?;
+    }
+    // Stage 4: organization sharing and membership, and how each principal starts.
+    let mut starts = Vec::new();
+    for p in principals {
+        if share.principals.get(p).is_some_and(|a| a.status.is_live()) {
+            continue;
+        }
+        let (start, assoc) = access::classify(world, ctx, &owner, allow_external, p)?;
+        starts.push((p.clone(), start, assoc));
+    }
+    let new_resources: Vec<(String, Option<IbKey>)> = targets
+        .into_iter()
+        .filter(|(arn, _)| !share.resources.get(arn).is_some_and(|a| a.status.is_live()))
+        .collect();
+    // Stage 5: quotas.
+    let q = &world.config.quotas;
+    if resources.len() as u64 > q.resources_per_call {
+        return Err(limit("Q-14", "resources per call"));
+    }
+    let adding_resources = new_resources.iter().filter(|(_, k)| k.is_some()).count() as u64;
+    let adding_principals = starts.len() as u64;
+    if live_count(share.resources.values().map(|a| &a.status)) + adding_resources
+        > q.associations_per_share
+        || live_count(share.principals.values().map(|a| &a.status)) + adding_principals
+            > q.associations_per_share
+    {
+        return Err(limit("Q-12", "associations per resource share"));
+    }
+    let owned = || {
+        world
+            .ram
+            .shares
+            .values()
+            .filter(|s| s.owner == owner && s.region == region)
+    };
+    let region_resources: u64 = owned()
+        .map(|s| live_count(s.resources.values().map(|a| &a.status)))
+        .sum();
+    let region_principals: u64 = owned()
+        .map(|s| live_count(s.principals.values().map(|a| &a.status)))
+        .sum();
+    if region_resources + adding_resources > q.associations_per_region
+        || region_principals + adding_principals > q.associations_per_region
+    {
+        return Err(limit("Q-13", "associations per Region"));
+    }
+    let invites = starts
+        .iter()
+        .filter(|(_, s, _)| matches!(s, Start::Invite(_)))
+        .count() as u64;
+    let pending = world
+        .ram
+        .invitations
+        .iter()
+        .filter(|i| {
+            i.sender == owner
+                && i.status == super::InvitationStatus::Pending
+                && world
+                    .ram
+                    .shares
+                    .get(&i.share)
+                    .is_some_and(|s| s.region == region)
+        })
+        .count() as u64;
+    if invites > 0 && pending + invites > q.pending_invitations {
+        return Err(limit("Q-15", "pending invitations"));
+    }
+    // Effects.
+    let Some(share) = world.ram.shares.get_mut(name) else {
+        return Err(unknown(name));
+    };
+    for (arn, key) in new_resources {
+        let status = if key.is_some() {
+            AssocStatus::Associated
+        } else {
+            // RAM-04, IB-04, A-19: not owned by the share owner in this Region; the call
+            // succeeds and the association fails.
+            ctx.hit("RAM-04");
+            ctx.hit("IB-04");
+            ctx.hit("A-19");
+            AssocStatus::Failed
+        };
+        share.resources.insert(arn, ResourceAssoc { key, status });
+    }
+    let mut to_invite = Vec::new();
+    for (p, start, assoc) in starts {
+        if let Start::Invite(receiver) = start {
+            to_invite.push((p.clone(), receiver));
+        }
+        share.principals.insert(p, assoc);
+    }
+    for (p, receiver) in to_invite {
+        invitations::invite(world, name, &owner, &receiver, &p);
+    }
+    if let Some(share) = world.ram.shares.get(name) {
+        let covered = access::node_coverage(world, share);
+        if let Some(share) = world.ram.shares.get_mut(name) {
+            share.node_covered = covered;
+        }
+    }
+    ctx.hit("IB-08");
+    Ok(())
+}
+
+/// The ARN of a share.
+fn share_arn(world: &mut World, owner: &Name, region: &Region, name: &Name) -> String {
+    let id = invitations::uuid(world, name);
+    format!(
+        "arn:aws:ram:{region}:{}:resource-share/{id}",
+        world.acct(owner)
+    )
+}
+
+fn id_of(arn: &str) -> String {
+    arn.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// CreateResourceShare (RAM-03 to RAM-10, RAM-22, RAM-32, Q-11 to Q-15).
+pub(crate) fn create(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    params: CreateParams,
+) -> Result<Response, ApiError> {
+    if let Some(existing) = world.ram.shares.get(name)
+        && existing.status != ShareStatus::Deleted
+    {
+        if existing.owner == ctx.account
+            && existing.region == ctx.region
+            && existing.params.as_ref() == Some(&params)
+        {
+            ctx.hit("RAM-22");
+            ctx.hit("INV-20");
+            return Ok(Response::Created {
+                id: id_of(&existing.arn),
+                arn: existing.arn.clone(),
+            });
+        }
+        return Err(reject(
+            Exception::IdempotentParameterMismatchException,
+            "RAM-22",
+            format!("client token {name} was already used with other parameters"),
+        ));
+    }
+    let owned = world
+        .ram
+        .shares
+        .values()
+        .filter(|s| {
+            s.owner == ctx.account && s.region == ctx.region && s.status == ShareStatus::Active
+        })
+        .count() as u64;
+    let mut next = world.clone();
+    let arn = share_arn(&mut next, &ctx.account, &ctx.region, name);
+    next.ram.shares.insert(
+        name.clone(),
+        Share {
+            owner: ctx.account.clone(),
+            region: ctx.region.clone(),
+            arn: arn.clone(),
+            status: ShareStatus::Active,
+            feature_set: ShareFeatureSet::Standard,
+            allow_external_principals: params.allow_external_principals,
+            retain_on_leave: params.retain,
+            resources: BTreeMap::new(),
+            principals: BTreeMap::new(),
+            node_covered: BTreeSet::new(),
+            retained: BTreeSet::new(),
+            from_policy: None,
+            params: Some(params.clone()),
+        },
+    );
+    add_entities(&mut next, ctx, name, &params.resources, &params.principals)?;
+    if owned >= world.config.quotas.resource_shares_per_region {
+        return Err(limit("Q-11", "resource shares per Region"));
+    }
+    ctx.hit("RAM-03");
+    ctx.hit("RAM-32");
+    *world = next;
+    Ok(Response::Created {
+        id: id_of(&arn),
+        arn,
+    })
+}
+
+/// AssociateResourceShare (RAM-16).
+pub(crate) fn associate(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    resources: &[RamResource],
+    principals: &[RamPrincipal],
+) -> Result<Response, ApiError> {
+    owned_share(world, ctx, name)?;
+    let mut next = world.clone();
+    add_entities(&mut next, ctx, name, resources, principals)?;
+    ctx.hit("RAM-16");
+    *world = next;
+    Ok(Response::Empty)
+}
+
+/// UpdateResourceShare (RAM-20, A-26).
+pub(crate) fn update(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    allow_external: Option<bool>,
+) -> Result<Response, ApiError> {
+    let share = owned_share(world, ctx, name)?;
+    if allow_external == Some(false)
+        && share
+            .principals
+            .values()
+            .any(|a| a.status.is_live() && a.external)
+    {
+        ctx.hit("A-26");
+        return Err(reject(
+            Exception::InvalidParameterException,
+            "RAM-20",
+            format!("{name} has principals outside your AWS organization"),
+        ));
+    }
+    let mut next = world.clone();
+    if let (Some(flag), Some(share)) = (allow_external, next.ram.shares.get_mut(name)) {
+        share.allow_external_principals = flag;
+    }
+    commit_unless_stranded(world, next)?;
+    ctx.hit("RAM-20");
+    Ok(Response::Empty)
+}
+
+/// DeleteResourceShare (RAM-19, IB-14, IB-15).
+pub(crate) fn delete(world: &mut World, ctx: &mut Ctx, name: &Name) -> Result<Response, ApiError> {
+    owned_share(world, ctx, name)?;
+    let mut next = world.clone();
+    if let Some(share) = next.ram.shares.get_mut(name) {
+        share.status = ShareStatus::Deleted;
+        for a in share.resources.values_mut() {
+            if a.status.is_live() {
+                a.status = AssocStatus::Disassociated;
+            }
+        }
+        for a in share.principals.values_mut() {
+            if a.status.is_live() {
+                a.status = AssocStatus::Disassociated;
+            }
+        }
+        share.node_covered.clear();
+        share.retained.clear();
+    }
+    invitations::drop_orphans(&mut next);
+    commit_unless_stranded(world, next)?;
+    ctx.hit("RAM-19");
+    ctx.hit("IB-14");
+    Ok(Response::Empty)
+}
+
+/// DisassociateResourceShare (RAM-17, IB-14, IB-15), or a consumer leaving (RAM-18).
+pub(crate) fn disassociate(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    resources: &[RamResource],
+    principals: &[RamPrincipal],
+) -> Result<Response, ApiError> {
+    let share = world
+        .ram
+        .shares
+        .get(name)
+        .filter(|s| s.region == ctx.region)
+        .ok_or_else(|| unknown(name))?;
+    if share.owner != ctx.account {
+        return leave(world, ctx, name, resources, principals);
+    }
+    owned_share(world, ctx, name)?;
+    let owner = share.owner.clone();
+    let region = share.region.clone();
+    let mut arns = Vec::new();
+    for r in resources {
+        let (arn, _) = ib::ram_target(world, &owner, &region, r)?;
+        arns.push(arn);
+    }
+    for arn in &arns {
+        if share
+            .resources
+            .get(arn)
+            .is_none_or(|a| a.status == AssocStatus::Disassociated)
+        {
+            return Err(reject(
+                Exception::UnknownResourceException,
+                "RAM-17",
+                format!("{arn} is not associated with {name}"),
+            ));
+        }
+    }
+    for p in principals {
+        if share
+            .principals
+            .get(p)
+            .is_none_or(|a| a.status == AssocStatus::Disassociated)
+        {
+            return Err(reject(
+                Exception::UnknownResourceException,
+                "RAM-17",
+                format!("{p:?} is not associated with {name}"),
+            ));
+        }
+    }
+    let mut next = world.clone();
+    if let Some(share) = next.ram.shares.get_mut(name) {
+        for arn in &arns {
+            if let Some(a) = share.resources.get_mut(arn) {
+                a.status = AssocStatus::Disassociated;
+            }
+        }
+        for p in principals {
+            if let Some(a) = share.principals.get_mut(p) {
+                a.status = AssocStatus::Disassociated;
+            }
+        }
+    }
+    if let Some(share) = next.ram.shares.get(name) {
+        let covered = access::node_coverage(&next, share);
+        if let Some(share) = next.ram.shares.get_mut(name) {
+            share.node_covered = covered;
+        }
+    }
+    invitations::drop_orphans(&mut next);
+    commit_unless_stranded(world, next)?;
+    ctx.hit("RAM-17");
+    ctx.hit("IB-14");
+    Ok(Response::Empty)
+}
+
+/// RAM-18: a consumer removes its own account principal from a share it was added to as an
+/// individual account.
+fn leave(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    resources: &[RamResource],
+    principals: &[RamPrincipal],
+) -> Result<Response, ApiError> {
+    let Some(share) = world.ram.shares.get(name) else {
+        return Err(unknown(name));
+    };
+    if !visible_to_consumer(world, share, name, &ctx.account) {
+        return Err(unknown(name));
+    }
+    let me = RamPrincipal::Account(ctx.account.clone());
+    if !resources.is_empty() || principals != std::slice::from_ref(&me) {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-17",
+            "a consumer can only remove its own account from a share",
+        ));
+    }
+    if !share.principals.get(&me).is_some_and(|a| a.status.is_live()) {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-18",
+            format!(
+                "{} was not added to {name} as an individual account and cannot leave it",
+                ctx.account
+            ),
+        ));
+    }
+    let mut next = world.clone();
+    if let Some(a) = next
+        .ram
+        .shares
+        .get_mut(name)
+        .and_then(|s| s.principals.get_mut(&me))
+    {
+        a.status = AssocStatus::Disassociated;
+    }
+    invitations::drop_orphans(&mut next);
+    commit_unless_stranded(world, next)?;
+    ctx.hit("RAM-18");
+    Ok(Response::Empty)
+}
+
+/// PromoteResourceShareCreatedFromPolicy (RAM-31, IB-09, IB-13).
+pub(crate) fn promote(
+    world: &mut World,
+    ctx: &mut Ctx,
+    resource: &RamResource,
+) -> Result<Response, ApiError> {
+    let (arn, key) = ib::ram_target(world, &ctx.account, &ctx.region, resource)?;
+    let Some(key) = key else {
+        return Err(reject(
+            Exception::UnknownResourceException,
+            "RAM-31",
+            format!("{arn} could not be found in your account"),
+        ));
+    };
+    let Some(name) = world
+        .ram
+        .shares
+        .iter()
+        .find(|(_, s)| {
+            s.from_policy.as_ref() == Some(&key)
+                && s.status == ShareStatus::Active
+                && s.feature_set == ShareFeatureSet::CreatedFromPolicy
+        })
+        .map(|(n, _)| n.clone())
+    else {
+        return Err(reject(
+            Exception::InvalidStateTransitionException,
+            "RAM-31",
+            format!("{arn} has no resource share created from a policy to promote"),
+        ));
+    };
+    if !ib::policy_matches_default_permission(world, &key) {
+        return Err(reject(
+            Exception::UnmatchedPolicyPermissionException,
+            "RAM-31",
+            format!("the policy of {arn} matches no managed permission"),
+        ));
+    }
+    if let Some(share) = world.ram.shares.get_mut(&name) {
+        share.feature_set = ShareFeatureSet::Standard;
+    }
+    ctx.hit("RAM-31");
+    ctx.hit("IB-09");
+    ctx.hit("IB-13");
+    Ok(Response::Empty)
+}
+
+/// RAM-30, A-22: the CREATED_FROM_POLICY share of a resource (created on first use) names
+/// exactly `principals` as account principals. Used by Image Builder Put*Policy; the caller
+/// checks IB-15 on the resulting world.
+pub(crate) fn create_policy_share(
+    world: &mut World,
+    ctx: &mut Ctx,
+    key: &IbKey,
+) -> Result<Name, ApiError> {
+    if let Some((name, _)) = world.ram.shares.iter().find(|(_, s)| {
+        s.from_policy.as_ref() == Some(key)
+            && s.status == ShareStatus::Active
+            && s.feature_set == ShareFeatureSet::CreatedFromPolicy
+    }) {
+        return Ok(name.clone());
+    }
+    let owned = world
+        .ram
+        .shares
+        .values()
+        .filter(|s| {
+            s.owner == key.owner && s.region == key.region && s.status == ShareStatus::Active
+        })
+        .count() as u64;
+    if owned >= world.config.quotas.resource_shares_per_region {
+        return Err(reject(
+            Exception::ServiceQuotaExceededException,
+            "Q-11",
+            "resource shares per Region quota reached",
+        ));
+    }
+    let resource_arn = ib::arn_of(world, key);
+    let base = format!("policy:{resource_arn}");
+    let mut name = Name::new(base.clone());
+    let mut n = 1u32;
+    while world.ram.shares.contains_key(&name) {
+        n += 1;
+        name = Name::new(format!("{base}#{n}"));
+    }
+    let arn = share_arn(world, &key.owner, &key.region, &name);
+    let mut resources = BTreeMap::new();
+    resources.insert(
+        resource_arn,
+        ResourceAssoc {
+            key: Some(key.clone()),
+            status: AssocStatus::Associated,
+        },
+    );
+    world.ram.shares.insert(
+        name.clone(),
+        Share {
+            owner: key.owner.clone(),
+            region: key.region.clone(),
+            arn,
+            status: ShareStatus::Active,
+            feature_set: ShareFeatureSet::CreatedFromPolicy,
+            allow_external_principals: true,
+            retain_on_leave: false,
+            resources,
+            principals: BTreeMap::new(),
+            node_covered: BTreeSet::new(),
+            retained: BTreeSet::new(),
+            from_policy: Some(key.clone()),
+            params: None,
+        },
+    );
+    ctx.hit("RAM-30");
+    Ok(name)
+}
+
+/// Sets the account principals of a share created from a policy (RAM-30): the policy's
+/// accounts are ASSOCIATED at once (a resource policy needs no invitation), the others are
+/// DISASSOCIATED.
+pub(crate) fn set_policy_share_principals(
+    world: &mut World,
+    name: &Name,
+    principals: &BTreeSet<Name>,
+) {
+    let Some(share) = world.ram.shares.get(name) else {
+        return;
+    };
+    let owner = share.owner.clone();
+    let wanted: Vec<(RamPrincipal, bool)> = principals
+        .iter()
+        .map(|a| {
+            let p = RamPrincipal::Account(a.clone());
+            let external = !access::in_owner_org(world, &owner, &p);
+            (p, external)
+        })
+        .collect();
+    let Some(share) = world.ram.shares.get_mut(name) else {
+        return;
+    };
+    for a in share.principals.values_mut() {
+        a.status = AssocStatus::Disassociated;
+    }
+    for (p, external) in wanted {
+        share.principals.insert(
+            p,
+            PrincipalAssoc {
+                status: AssocStatus::Associated,
+                external,
+            },
+        );
+    }
+}
+
+/// EnableSharingWithAwsOrganization (RAM-25, ORG-09): management account of an organization
+/// with all features only.
+pub(crate) fn enable_sharing(world: &mut World, ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let Some(org_name) = world.org.org_of(&ctx.account).cloned() else {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-25",
+            "the account is not in an organization",
+        ));
+    };
+    let Some(org) = world.org.orgs.get_mut(&org_name) else {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-25",
+            "the account is not in an organization",
+        ));
+    };
+    if org.management != ctx.account {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-25",
+            "only the management account can enable sharing with AWS Organizations",
+        ));
+    }
+    if org.feature_set != FeatureSet::All {
+        return Err(reject(
+            Exception::OperationNotPermittedException,
+            "RAM-25",
+            "the organization does not have all features enabled",
+        ));
+    }
+    org.ram_sharing = true;
+    org.trusted.insert(Service::Ram);
+    ctx.hit("RAM-25");
+    ctx.hit("ORG-09");
+    super::on_org_change(world, ctx);
+    crate::services::sc::on_org_change(world, ctx);
+    Ok(Response::Empty)
+}
