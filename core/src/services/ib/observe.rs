@@ -16,8 +16,7 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
             rv.ib.shared = listed(world, account, None, region, None, IbOwner::Shared);
             for key in world.ib.resources.keys() {
                 if &key.owner == account && &key.region == region {
-                    *rv
-                        .usage
+                    *rv.usage
                         .entry(format!("Q-22/{}", kind_segment(key.kind)))
                         .or_default() += 1;
                 }

@@ -141,7 +141,12 @@ pub(crate) fn get(
             format!("only the owner of {arn} can read its policy"),
         ));
     }
-    let Some(policy) = world.ib.resources.get(&key).and_then(|res| res.policy.as_ref()) else {
+    let Some(policy) = world
+        .ib
+        .resources
+        .get(&key)
+        .and_then(|res| res.policy.as_ref())
+    else {
         return Err(reject(
             Exception::ResourceNotFoundException,
             "IB-29",

@@ -20,7 +20,9 @@ use crate::world::{Ctx, World};
 pub(crate) enum Vis {
     Owner,
     /// Shared with it; `listed` when through a STANDARD share (IB-13, IB-23).
-    Shared { listed: bool },
+    Shared {
+        listed: bool,
+    },
 }
 
 /// Whether `account` (as `principal`) sees the resource, and how (IB-20, RAM-23).
@@ -232,9 +234,10 @@ fn check_quota(world: &World, ctx: &mut Ctx, kind: IbKind) -> Result<(), ApiErro
     let (kinds, limit): (&[IbKind], u64) = match kind {
         IbKind::Component => (&[IbKind::Component], q.ib_components),
         IbKind::Image => (&[IbKind::Image], q.ib_images),
-        IbKind::ImageRecipe | IbKind::ContainerRecipe => {
-            (&[IbKind::ImageRecipe, IbKind::ContainerRecipe], q.ib_recipes)
-        }
+        IbKind::ImageRecipe | IbKind::ContainerRecipe => (
+            &[IbKind::ImageRecipe, IbKind::ContainerRecipe],
+            q.ib_recipes,
+        ),
     };
     if count_owned(&world.ib, &ctx.account, &ctx.region, kinds) >= limit {
         return Err(reject(
@@ -262,7 +265,13 @@ fn next_build(world: &mut World, kind: IbKind, ctx: &Ctx, name: &Name, v: Versio
     let counter = world
         .ib
         .builds
-        .entry((kind, ctx.account.clone(), ctx.region.clone(), name.clone(), v))
+        .entry((
+            kind,
+            ctx.account.clone(),
+            ctx.region.clone(),
+            name.clone(),
+            v,
+        ))
         .or_insert(0);
     *counter += 1;
     *counter
@@ -624,12 +633,7 @@ pub(crate) fn listed(
 }
 
 /// List{Components,Images,ImageRecipes,ContainerRecipes} (IB-23, IB-13, IB-20).
-pub(crate) fn list(
-    world: &World,
-    ctx: &mut Ctx,
-    kind: IbKind,
-    owner: Option<IbOwner>,
-) -> Response {
+pub(crate) fn list(world: &World, ctx: &mut Ctx, kind: IbKind, owner: Option<IbOwner>) -> Response {
     ctx.hit("IB-23");
     let owner = owner.unwrap_or(IbOwner::Self_);
     if owner == IbOwner::Shared {

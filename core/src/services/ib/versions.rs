@@ -85,7 +85,8 @@ fn bad_version(rule: crate::error::RuleId, text: &str, why: &str) -> ApiError {
 /// Parses a version pattern (IB-26, Q-23, §1.7). Errors are InvalidVersionNumberException.
 pub(crate) fn parse_pattern(text: &str) -> Result<VersionPattern, ApiError> {
     let mut nodes = text.split('.');
-    let (Some(a), Some(b), Some(c), None) = (nodes.next(), nodes.next(), nodes.next(), nodes.next())
+    let (Some(a), Some(b), Some(c), None) =
+        (nodes.next(), nodes.next(), nodes.next(), nodes.next())
     else {
         return Err(bad_version(
             "IB-26",
@@ -244,9 +245,15 @@ mod tests {
 
     #[test]
     fn invalid_patterns_are_invalid_version_numbers() {
-        for bad in ["x.2.x", "1.x.8", "1.2", "1.2.3.4", "a.b.c", "01.2.3", "1.2.-3", ""] {
+        for bad in [
+            "x.2.x", "1.x.8", "1.2", "1.2.3.4", "a.b.c", "01.2.3", "1.2.-3", "",
+        ] {
             let err = parse_pattern(bad).unwrap_err();
-            assert_eq!(err.exception, Exception::InvalidVersionNumberException, "{bad}");
+            assert_eq!(
+                err.exception,
+                Exception::InvalidVersionNumberException,
+                "{bad}"
+            );
         }
         let err = parse_pattern("1.2.1073741824").unwrap_err();
         assert_eq!(err.rule, "Q-23");

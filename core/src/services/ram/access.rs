@@ -41,7 +41,10 @@ fn node(p: &RamPrincipal) -> Option<Node> {
 
 /// Whether the owner's organization has RAM sharing enabled (RAM-25).
 pub(crate) fn sharing_enabled(world: &World, owner: &Name) -> bool {
-    world.org.organization_of(owner).is_some_and(|o| o.ram_sharing)
+    world
+        .org
+        .organization_of(owner)
+        .is_some_and(|o| o.ram_sharing)
 }
 
 /// Whether the principal is inside the owner's current organization (§1.6 `external`).
@@ -177,7 +180,9 @@ pub(crate) fn classify(
                 return Err(reject(
                     Exception::UnknownResourceException,
                     "RAM-06",
-                    format!("{p:?} could not be found: sharing with AWS Organizations is not enabled"),
+                    format!(
+                        "{p:?} could not be found: sharing with AWS Organizations is not enabled"
+                    ),
                 ));
             }
             if own_org {
@@ -332,8 +337,8 @@ pub(crate) fn reconcile(world: &mut World, ctx: &mut Ctx) {
                 Some(account) => {
                     // an explicit principal outside the organization of a share that
                     // does not allow external principals.
-                    let inside = owner_org.is_some()
-                        && world.org.org_of(account) == owner_org.as_ref();
+                    let inside =
+                        owner_org.is_some() && world.org.org_of(account) == owner_org.as_ref();
                     if !share.allow_external_principals && !inside && account != &owner {
                         failed.push(q.clone());
                     }

@@ -17,7 +17,7 @@ mod invitations;
 mod observe;
 mod shares;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::error::ApiError;
 use crate::name::{Name, Region};
@@ -237,9 +237,9 @@ pub(crate) fn apply(world: &mut World, ctx: &mut Ctx, op: &Op) -> Result<Respons
         Op::ListResources { resource_owner } => {
             Ok(observe::list_resources(world, ctx, *resource_owner))
         }
-        Op::GetResourceShareAssociations { association_type } => Ok(
-            observe::get_associations(world, ctx, *association_type),
-        ),
+        Op::GetResourceShareAssociations { association_type } => {
+            Ok(observe::get_associations(world, ctx, *association_type))
+        }
         other => Err(super::not_modelled(other)),
     }
 }

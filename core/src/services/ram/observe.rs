@@ -16,11 +16,9 @@ pub(crate) fn render_principal(world: &World, p: &RamPrincipal) -> String {
         RamPrincipal::Account(a) => format!("account:{a}"),
         RamPrincipal::Organization(o) => format!("org:{o}"),
         RamPrincipal::OrganizationalUnit(ou) => format!("ou:{ou}"),
-        RamPrincipal::Role(r) => crate::services::iam::arn(
-            &world.acct(&r.account),
-            crate::op::IamKind::Role,
-            &r.role,
-        ),
+        RamPrincipal::Role(r) => {
+            crate::services::iam::arn(&world.acct(&r.account), crate::op::IamKind::Role, &r.role)
+        }
         RamPrincipal::User { account, user } => {
             crate::services::iam::arn(&world.acct(account), crate::op::IamKind::User, user)
         }

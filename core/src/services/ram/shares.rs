@@ -7,8 +7,8 @@
 
 use super::access::{self, Start};
 use super::{
-    AssocStatus, CreateParams, PrincipalAssoc, ResourceAssoc, Share, ShareFeatureSet,
-    ShareStatus, invitations,
+    AssocStatus, CreateParams, PrincipalAssoc, ResourceAssoc, Share, ShareFeatureSet, ShareStatus,
+    invitations,
 };
 use crate::error::{ApiError, Exception, reject};
 use crate::name::{Name, Region};
@@ -32,9 +32,10 @@ fn visible_to_consumer(world: &World, share: &Share, name: &Name, account: &Name
     share.feature_set == ShareFeatureSet::Standard
         && share.status == ShareStatus::Active
         && (access::covers_account(world, share, account, None)
-            || share.principals.iter().any(|(q, a)| {
-                a.status.is_live() && access::principal_account(q) == Some(account)
-            })
+            || share
+                .principals
+                .iter()
+                .any(|(q, a)| a.status.is_live() && access::principal_account(q) == Some(account))
             || world
                 .ram
                 .invitations
@@ -73,7 +74,9 @@ fn owned_share<'w>(world: &'w World, ctx: &Ctx, name: &Name) -> Result<&'w Share
         return Err(reject(
             Exception::OperationNotPermittedException,
             "RAM-30",
-            format!("resource share {name} was created from a resource policy and cannot be modified in RAM"),
+            format!(
+                "resource share {name} was created from a resource policy and cannot be modified in RAM"
+            ),
         ));
     }
     Ok(share)
@@ -486,7 +489,11 @@ fn leave(
             "a consumer can only remove its own account from a share",
         ));
     }
-    if !share.principals.get(&me).is_some_and(|a| a.status.is_live()) {
+    if !share
+        .principals
+        .get(&me)
+        .is_some_and(|a| a.status.is_live())
+    {
         return Err(reject(
             Exception::OperationNotPermittedException,
             "RAM-18",
