@@ -462,11 +462,14 @@ pub(super) fn terminate(
         return Err(not_found("provisioned product", name, "SC-61"));
     };
     ctx.hit("SC-61");
-    let still_reachable = world
-        .sc
-        .portfolios
-        .get(&pp.path)
-        .is_some_and(|p| p.products.contains_key(&pp.product));
+    let still_reachable = world.sc.portfolios.get(&pp.path).is_some_and(|p| {
+        p.products.contains_key(&pp.product)
+            && (p.owner == ctx.account
+                || world
+                    .sc
+                    .imports
+                    .contains_key(&(ctx.account.clone(), pp.path.clone())))
+    });
     if !still_reachable {
         ctx.hit("A-27");
         ctx.hit("SC-08");

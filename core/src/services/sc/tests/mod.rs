@@ -26,7 +26,6 @@ use crate::op::{
 use crate::response::Response;
 use crate::world::{Outcome, World};
 
-#[allow(unused_imports)] // Duplicate is used by the constraint tests.
 pub(super) use Exception::{
     DuplicateResourceException as Duplicate, InvalidParametersException as Ipe,
     InvalidStateException as InvalidState, LimitExceededException as Limit,
