@@ -3,10 +3,12 @@
 //!
 //! Module map: [`scenario`] (RON format, loader, runner), [`explore`] (seeded exploration),
 //! [`render`] (stable text for traces and snapshots), [`step`] (what a harness sees of a call),
-//! [`cli`] (the `sharesim` subcommands).
+//! [`conform`] (other implementations in lockstep with the model), [`cli`] (the `sharesim`
+//! subcommands).
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod conform;
 pub mod explore;
 pub mod render;
 pub mod scenario;

@@ -10,6 +10,7 @@ use std::fmt;
 /// A symbolic name for an account, organization, OU, IAM principal, portfolio, product,
 /// constraint, KMS key, resource share or Image Builder resource.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Name(pub String);
 
@@ -57,6 +58,7 @@ impl<'a> arbitrary::Arbitrary<'a> for Name {
 /// An AWS Region code such as `us-east-1`. Every Service Catalog, RAM, Image Builder and KMS
 /// object lives in exactly one Region (RULES.md 1.1, INV-01).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Region(pub String);
 

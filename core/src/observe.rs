@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 /// The whole world as its accounts see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Observation {
     /// The logical clock, in hours since the start (RAM-13).
@@ -29,6 +30,7 @@ pub struct Observation {
 
 /// An organization's tree and its service integrations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationView {
     /// `o-…`.
@@ -53,6 +55,7 @@ pub struct OrganizationView {
 
 /// One account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountView {
     /// The 12-digit account id.
@@ -67,6 +70,7 @@ pub struct AccountView {
 
 /// An account's IAM principals (IAM-01).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IamView {
     /// User names.
@@ -79,6 +83,7 @@ pub struct IamView {
 
 /// One account in one Region.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegionView {
     /// KMS keys the account owns.
@@ -96,6 +101,7 @@ pub struct RegionView {
 
 /// A KMS key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeyView {
     /// The key's name.
@@ -114,6 +120,7 @@ pub struct KeyView {
 
 /// Service Catalog as one account sees it in one Region.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScView {
     /// Local portfolios (owned by the account; ListPortfolios, SC-19).
@@ -132,6 +139,7 @@ pub struct ScView {
 
 /// A product the account owns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProductView {
     /// Its name.
@@ -144,6 +152,7 @@ pub struct ProductView {
 
 /// A product as it appears in a portfolio.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioProductView {
     /// The product.
@@ -159,6 +168,7 @@ pub struct PortfolioProductView {
 
 /// A constraint as it applies in a portfolio.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConstraintView {
     /// The product it applies to.
@@ -180,6 +190,7 @@ pub struct ConstraintView {
 
 /// A portfolio share made by the owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioShareView {
     /// The recipient.
@@ -194,6 +205,7 @@ pub struct PortfolioShareView {
 
 /// A principal associated with a portfolio.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PrincipalView {
     /// The principal.
@@ -204,6 +216,7 @@ pub struct PrincipalView {
 
 /// A portfolio the account owns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioView {
     /// Its name.
@@ -224,6 +237,7 @@ pub struct PortfolioView {
 
 /// A portfolio imported by the account (a reference to the owner's portfolio, SC-02).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ImportView {
     /// The portfolio.
@@ -244,6 +258,7 @@ pub struct ImportView {
 
 /// A portfolio shared with the account that it has not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PendingShareView {
     /// The portfolio.
@@ -256,6 +271,7 @@ pub struct PendingShareView {
 
 /// One launch path of one end user (SC-58, SC-60).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LaunchPathView {
     /// The end user.
@@ -277,6 +293,7 @@ pub struct LaunchPathView {
 
 /// A provisioned product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProvisionedProductView {
     /// Its name.
@@ -305,6 +322,7 @@ pub struct ProvisionedProductView {
 
 /// RAM as one account sees it in one Region.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RamView {
     /// Shares the account owns (GetResourceShares SELF), every feature set.
@@ -320,6 +338,7 @@ pub struct RamView {
 
 /// A share, owner's view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResourceShareView {
     /// Its name.
@@ -342,6 +361,7 @@ pub struct ResourceShareView {
 
 /// An association of a share.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssociationView {
     /// The associated entity, rendered (`account:b`, `ou:dev`, a resource ARN ...).
@@ -354,6 +374,7 @@ pub struct AssociationView {
 
 /// A share from the consumer's side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReceivedShareView {
     /// The share.
@@ -366,6 +387,7 @@ pub struct ReceivedShareView {
 
 /// An invitation received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InvitationView {
     /// The share.
@@ -382,6 +404,7 @@ pub struct InvitationView {
 
 /// Image Builder as one account sees it in one Region.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IbView {
     /// Resources the account owns (List*, owner=Self).
@@ -392,6 +415,7 @@ pub struct IbView {
 
 /// An Image Builder resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IbResourceView {
     /// Component, Image, ImageRecipe or ContainerRecipe.

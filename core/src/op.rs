@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// One API call: who calls, where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Call {
@@ -33,6 +34,7 @@ pub struct Call {
 
 /// An IAM user or role acting as an end user.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Principal {
     /// An IAM user of the calling account.
@@ -43,6 +45,7 @@ pub enum Principal {
 
 /// The kind of an IAM principal, as it appears in an ARN (`user/`, `role/`, `group/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum IamKind {
     /// `arn:aws:iam::<acct>:user/<name>`
@@ -55,6 +58,7 @@ pub enum IamKind {
 
 /// A parent in the organization tree: the root or an OU.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Parent {
     /// The organization's single root (ORG-02).
@@ -65,6 +69,7 @@ pub enum Parent {
 
 /// A service principal that trusted access and delegated administration are granted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Service {
     /// `servicecatalog.amazonaws.com`
@@ -88,6 +93,7 @@ impl Service {
 
 /// A grantee in a KMS key policy.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum KeyGrantee {
     /// Every principal of an account (`arn:aws:iam::<acct>:root`).
@@ -101,6 +107,7 @@ pub enum KeyGrantee {
 /// A reference to a KMS key, possibly in another account (KMS-04: cross-account use names the
 /// key by ARN, which the owner account makes explicit here).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct KeyRef {
@@ -113,6 +120,7 @@ pub struct KeyRef {
 
 /// An IAM role ARN written symbolically: the role `role` of account `account`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct RoleArn {
@@ -128,6 +136,7 @@ pub struct RoleArn {
 
 /// The recipient of a portfolio share (SC-20): an account, or an organization node.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ShareTarget {
     /// `AccountId`: an account-to-account share, which the recipient must accept.
@@ -142,6 +151,7 @@ pub enum ShareTarget {
 
 /// How a recipient received a portfolio (SC-23, SC-29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PortfolioShareType {
@@ -155,6 +165,7 @@ pub enum PortfolioShareType {
 
 /// The share type filter of DescribePortfolioShares (SC-27).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DescribeShareType {
@@ -170,6 +181,7 @@ pub enum DescribeShareType {
 
 /// `TagUpdateOnProvisionedProduct` of a RESOURCE_UPDATE constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TagUpdate {
@@ -181,6 +193,7 @@ pub enum TagUpdate {
 
 /// The parameters of a constraint, one variant per constraint type (SC-53).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub enum ConstraintParameters {
@@ -223,6 +236,7 @@ pub enum ConstraintParameters {
 
 /// A principal associated with a portfolio (SC-40).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub enum PortfolioPrincipal {
@@ -251,6 +265,7 @@ pub enum PortfolioPrincipal {
 
 /// A RAM principal (RAM-05).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum RamPrincipal {
     /// A 12-digit account id.
@@ -272,6 +287,7 @@ pub enum RamPrincipal {
 
 /// The four Image Builder resource types that can be shared (IB-01).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum IbKind {
     /// `imagebuilder:Component` (build-version ARN).
@@ -288,6 +304,7 @@ pub enum IbKind {
 /// owner's account, the resource name, and a version (`1.2.3`, or with `x` wildcards) and build.
 /// Absent version means the newest; absent build means the newest build of that version.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct IbRef {
@@ -306,6 +323,7 @@ pub struct IbRef {
 
 /// A resource in a RAM share (RAM-03): one of the Image Builder types.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct RamResource {
     /// The resource type.
@@ -316,6 +334,7 @@ pub struct RamResource {
 
 /// A parent image of a recipe (IB-27).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ParentImage {
     /// An AMI id or an Amazon-managed image: always accessible, outside the sharing model.
@@ -326,6 +345,7 @@ pub enum ParentImage {
 
 /// The recipe an image is built from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum RecipeRef {
     /// An image recipe (AMI images).
@@ -337,6 +357,7 @@ pub enum RecipeRef {
 /// An Image Builder resource policy, written structurally (IB-09, IB-11): `Effect: Allow`, the
 /// named accounts as `Principal.AWS`, the actions, and the target ARN as `Resource`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct ResourcePolicy {
@@ -349,6 +370,7 @@ pub struct ResourcePolicy {
 
 /// The `resourceOwner` filter of RAM listings (§1.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ResourceOwner {
@@ -362,6 +384,7 @@ pub enum ResourceOwner {
 
 /// The `owner` filter of Image Builder listings (IB-23).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum IbOwner {
     /// Resources the caller owns (the default).
@@ -375,6 +398,7 @@ pub enum IbOwner {
 
 /// The association type filter of GetResourceShareAssociations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AssociationType {
@@ -386,6 +410,7 @@ pub enum AssociationType {
 
 /// The organization feature set (§1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FeatureSet {
@@ -402,6 +427,7 @@ fn is_false(b: &bool) -> bool {
 /// Every modelled API call. Variant names are the AWS operation names; field names are the
 /// request members, with entities written as symbolic names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 #[strum_discriminants(
@@ -416,7 +442,8 @@ fn is_false(b: &bool) -> bool {
         strum::IntoStaticStr,
         strum::EnumString
     ),
-    cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))
+    cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary)),
+    cfg_attr(feature = "schema", derive(schemars::JsonSchema))
 )]
 pub enum Op {
     // ----- Organizations (ORG) -------------------------------------------------------------
@@ -1070,6 +1097,7 @@ pub enum Op {
 
 /// The service an operation belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ServiceKind {
     /// AWS Organizations.
     Organizations,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// The payload of a successful call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Response {
     /// A mutation with nothing to return (or an idempotent no-op).
     Empty,
@@ -77,6 +78,7 @@ pub enum Response {
 
 /// A portfolio in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PortfolioSummary {
     /// The portfolio.
     pub name: Name,
@@ -88,6 +90,7 @@ pub struct PortfolioSummary {
 
 /// A product in a search result.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProductSummary {
     /// The product.
     pub name: Name,

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// IAM principals are created by calls, so that an external implementation can be brought to the
 /// same state through the same protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WorldSpec {
     /// Account names, in order; account `i` gets the 12-digit id `1000000000nn` (n = i + 1).
@@ -32,6 +33,7 @@ pub struct WorldSpec {
 
 /// Quotas and the documented model switches.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Quota values (RULES.md §2.7).
@@ -46,6 +48,7 @@ pub struct Config {
 
 /// Every quota of RULES.md §2.7 as a parameter, with the documented defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct Quotas {
     ///
