@@ -29,6 +29,10 @@ pub enum Command {
     /// Which scenarios reach each rule id; fails if a `[SEED]` rule is unreached.
     #[command(after_help = coverage::EXAMPLES)]
     Coverage(coverage::Args),
+    /// Serve the reference model over the conformance protocol on stdin/stdout.
+    Serve(crate::conform::cli::ServeArgs),
+    /// Run the suite against another implementation in lockstep with the reference model.
+    Conform(crate::conform::cli::ConformArgs),
 }
 
 /// Output formats of reports.
@@ -47,6 +51,8 @@ pub fn main(cli: Cli) -> i32 {
         Command::Check(args) => check::main(&args),
         Command::Run(args) => run::main(&args),
         Command::Coverage(args) => coverage::main(&args),
+        Command::Serve(args) => i32::from(crate::conform::cli::serve(&args)),
+        Command::Conform(args) => i32::from(crate::conform::cli::conform(&args)),
     }
 }
 

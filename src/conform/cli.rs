@@ -37,7 +37,11 @@ pub enum Format {
 pub struct ConformArgs {
     /// The implementation's command, split like a POSIX shell would (quotes respected; no shell
     /// is run, nothing is expanded).
-    #[arg(long = "impl", value_name = "COMMAND", required_unless_present = "print_schema")]
+    #[arg(
+        long = "impl",
+        value_name = "COMMAND",
+        required_unless_present = "print_schema"
+    )]
     pub implementation: Option<String>,
     /// One more argument for the implementation, passed verbatim (repeatable).
     #[arg(long = "impl-arg", value_name = "ARG", allow_hyphen_values = true)]
@@ -45,6 +49,9 @@ pub struct ConformArgs {
     /// The implementation's working directory.
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<PathBuf>,
+    /// The scenario corpus to run (every `.ron` file below it); skipped when it does not exist.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub scenarios: PathBuf,
     /// Also run this many generated runs (seeds 1..=N), restricted to the declared operations.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seeds: u64,
@@ -118,6 +125,10 @@ fn command_text(args: &ConformArgs) -> String {
         words.push("--cwd".to_owned());
         words.push(c.display().to_string());
     }
+    if args.scenarios != std::path::Path::new("scenarios") {
+        words.push("--scenarios".to_owned());
+        words.push(args.scenarios.display().to_string());
+    }
     if args.seeds > 0 {
         words.push("--seeds".to_owned());
         words.push(args.seeds.to_string());
@@ -152,9 +163,12 @@ fn command_text(args: &ConformArgs) -> String {
         .join(" ")
 }
 
-/// The runs of a session: built-in, then generated, filtered by name.
+/// The runs of a session: built-in, the scenario corpus, then generated; filtered by name.
 pub fn collect_runs(args: &ConformArgs, capabilities: &Capabilities) -> Result<Vec<Run>, String> {
     let mut all = runs::builtin()?;
+    if args.scenarios.exists() {
+        all.extend(runs::scenarios(&args.scenarios)?);
+    }
     all.extend(runs::generated(args.seeds, capabilities));
     if let Some(filter) = &args.filter {
         all.retain(|r| r.name.contains(filter.as_str()));

@@ -86,7 +86,9 @@ pub enum ImplError {
         stderr: StderrTail,
     },
     /// A line that is not a protocol message (not JSON, not an object of a known type, too long).
-    #[error("{request}: the implementation wrote a line that is not a protocol message: {line:?} ({reason})")]
+    #[error(
+        "{request}: the implementation wrote a line that is not a protocol message: {line:?} ({reason})"
+    )]
     BadMessage {
         /// The request.
         request: String,
@@ -106,7 +108,9 @@ pub enum ImplError {
         expected: &'static str,
     },
     /// The implementation speaks another protocol version.
-    #[error("hello: the implementation speaks protocol version {theirs}, this runner speaks {ours}: {line:?}")]
+    #[error(
+        "hello: the implementation speaks protocol version {theirs}, this runner speaks {ours}: {line:?}"
+    )]
     Version {
         /// Its version.
         theirs: u32,
@@ -185,5 +189,9 @@ pub(crate) fn clip(line: &str) -> String {
     while !line.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}… ({} bytes)", line.get(..end).unwrap_or_default(), line.len())
+    format!(
+        "{}… ({} bytes)",
+        line.get(..end).unwrap_or_default(),
+        line.len()
+    )
 }

@@ -266,7 +266,11 @@ fn diff_at(path: String, a: &Value, b: &Value, limit: usize, out: &mut Vec<Diffe
         return;
     }
     out.push(Difference {
-        path: if path.is_empty() { ".".to_owned() } else { path },
+        path: if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path
+        },
         reference: a.clone(),
         implementation: b.clone(),
     });
@@ -462,7 +466,10 @@ mod tests {
         // Short bodies and upper case are names, not ids.
         assert_eq!(r.rename("prod-web"), "prod-web");
         assert_eq!(r.rename("port-HUB1"), "port-HUB1");
-        assert_eq!(r.rename("ResourceNotFoundException"), "ResourceNotFoundException");
+        assert_eq!(
+            r.rename("ResourceNotFoundException"),
+            "ResourceNotFoundException"
+        );
     }
 
     #[test]
@@ -497,11 +504,9 @@ mod tests {
         let i = StepOutcome::Err {
             exception: "InvalidParametersException".into(),
         };
-        let (v, _, _) =
-            compare_outcomes(OpKind::DeletePortfolio, &r, &[], &i, &mut names, true);
+        let (v, _, _) = compare_outcomes(OpKind::DeletePortfolio, &r, &[], &i, &mut names, true);
         assert_eq!(v, Verdict::Different);
-        let (v, _, _) =
-            compare_outcomes(OpKind::DeletePortfolio, &r, &[], &r, &mut names, false);
+        let (v, _, _) = compare_outcomes(OpKind::DeletePortfolio, &r, &[], &r, &mut names, false);
         assert_eq!(v, Verdict::Same);
     }
 

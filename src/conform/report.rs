@@ -34,7 +34,11 @@ pub fn human(report: &Report) -> String {
     );
     let unknown = caps.unknown_ops();
     if !unknown.is_empty() {
-        let _ = writeln!(out, "ignored unknown operation kinds: {}", unknown.join(", "));
+        let _ = writeln!(
+            out,
+            "ignored unknown operation kinds: {}",
+            unknown.join(", ")
+        );
     }
     for run in &report.runs {
         match &run.result {
@@ -49,8 +53,10 @@ pub fn human(report: &Report) -> String {
                     run.name
                 );
                 if !allowed.is_empty() {
-                    let cases: Vec<String> =
-                        allowed.iter().map(|(s, c)| format!("step {s}: {c}")).collect();
+                    let cases: Vec<String> = allowed
+                        .iter()
+                        .map(|(s, c)| format!("step {s}: {c}"))
+                        .collect();
                     let _ = write!(out, " [allowed: {}]", cases.join(", "));
                 }
                 out.push('\n');
@@ -269,9 +275,7 @@ pub fn matrix(report: &Report, command: &str) -> String {
     out.push_str("## Runs\n\n| run | result | step | detail |\n|---|---|---|---|\n");
     for run in &report.runs {
         let (step, detail) = match &run.result {
-            RunResult::Passed {
-                steps, allowed, ..
-            } => (
+            RunResult::Passed { steps, allowed, .. } => (
                 String::new(),
                 if allowed.is_empty() {
                     format!("{steps} calls")
@@ -286,9 +290,10 @@ pub fn matrix(report: &Report, command: &str) -> String {
                     )
                 },
             ),
-            RunResult::NotApplicable { reason, step } => {
-                (step.map(|s| s.to_string()).unwrap_or_default(), reason.clone())
-            }
+            RunResult::NotApplicable { reason, step } => (
+                step.map(|s| s.to_string()).unwrap_or_default(),
+                reason.clone(),
+            ),
             RunResult::NotRun { reason } => (String::new(), reason.clone()),
             RunResult::Broken {
                 step, diagnosis, ..

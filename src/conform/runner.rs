@@ -13,8 +13,11 @@ use crate::conform::normalize::{
 };
 use crate::conform::protocol::{Capabilities, ImplInfo, PROTOCOL_VERSION};
 use crate::conform::reference::ReferenceImpl;
+use crate::scenario::{CallStep, Expect, FoundBy, Scenario, Step, WorldDef};
+use crate::step::StepOutcome;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sharesim_core::op::Principal;
 use sharesim_core::{Call, Config, OpKind, WorldSpec};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -128,6 +131,9 @@ pub struct Divergence {
     pub reproduction: String,
     /// Calls in the reproduction (at most `step`; fewer when shrinking dropped some).
     pub reproduction_calls: usize,
+    /// The reference's outcome of the reproduction's last call (its expectation).
+    #[serde(skip)]
+    pub expected: Option<StepOutcome>,
 }
 
 /// Per operation kind: how many calls agreed, were allowed, diverged.
@@ -399,6 +405,7 @@ pub fn run_one(
                 return RunResult::Diverged(Box::new(divergence(
                     run,
                     step,
+                    &expected,
                     "outcome",
                     r,
                     i,
@@ -415,6 +422,7 @@ pub fn run_one(
                     return RunResult::Diverged(Box::new(divergence(
                         run,
                         step,
+                        &expected,
                         "observation",
                         Value::Null,
                         Value::Null,
@@ -438,8 +446,9 @@ pub fn run_one(
                     reference: Value::Null,
                     implementation: Value::Null,
                     differences: diffs,
-                    reproduction: reproduction(run, 0),
+                    reproduction: reproduction(run, 0, None, "observation"),
                     reproduction_calls: 0,
+                    expected: None,
                 }));
             }
             Err(e) => return implementation_failed(e, None),
@@ -469,8 +478,12 @@ fn compare_observations(
 ) -> Result<Option<Vec<Difference>>, ImplError> {
     let expected = reference.observe()?;
     let actual = implementation.observe()?;
-    let r = names.0.normalize(&project(&expected.0, &capabilities.observe));
-    let i = names.1.normalize(&project(&actual.0, &capabilities.observe));
+    let r = names
+        .0
+        .normalize(&project(&expected.0, &capabilities.observe));
+    let i = names
+        .1
+        .normalize(&project(&actual.0, &capabilities.observe));
     if r == i {
         Ok(None)
     } else {
@@ -481,6 +494,7 @@ fn compare_observations(
 fn divergence(
     run: &Run,
     step: usize,
+    expected: &StepOutcome,
     what: &str,
     reference: Value,
     implementation: Value,
@@ -499,23 +513,70 @@ fn divergence(
         reference,
         implementation,
         differences,
-        reproduction: reproduction(run, step),
+        reproduction: reproduction(run, step, Some(expected), what),
         reproduction_calls: step,
+        expected: Some(expected.clone()),
     }
 }
 
-/// The RON reproduction of a run's first `steps` calls.
-pub fn reproduction(run: &Run, steps: usize) -> String {
-    let repro = Run {
-        name: run.name.clone(),
-        spec: run.spec.clone(),
-        calls: run.calls.iter().take(steps).cloned().collect(),
+/// The reproduction of a run's first `steps` calls as a scenario file (ready for
+/// scenarios/regressions/): the world, the calls, and on the last call the reference's outcome
+/// as its expectation, so the scenario passes on the model and fails where the implementation
+/// diverged.
+pub fn reproduction(run: &Run, steps: usize, expected: Option<&StepOutcome>, what: &str) -> String {
+    let calls: Vec<&Call> = run.calls.iter().take(steps).collect();
+    let last = calls.len();
+    let scenario = Scenario {
+        description: format!(
+            "Reproduction of a conformance divergence in {}: the {} of step {} differs from the reference model.",
+            run.name, what, last
+        ),
+        rules: Vec::new(),
+        world: WorldDef {
+            accounts: run.spec.accounts.clone(),
+            regions: run.spec.regions.clone(),
+            organization: None,
+            iam: BTreeMap::new(),
+            config: run.spec.config.clone(),
+        },
+        steps: calls
+            .iter()
+            .enumerate()
+            .map(|(i, call)| {
+                let (user, role) = match &call.principal {
+                    Some(Principal::User(u)) => (Some(u.clone()), None),
+                    Some(Principal::Role(r)) => (None, Some(r.clone())),
+                    None => (None, None),
+                };
+                let expect = if i + 1 == last {
+                    expected.map(|o| match o {
+                        StepOutcome::Ok(_) => Expect::Ok,
+                        StepOutcome::Err { exception } => Expect::Error(exception.clone()),
+                    })
+                } else {
+                    None
+                };
+                Step::Call(CallStep {
+                    account: call.account.clone(),
+                    user,
+                    role,
+                    region: Some(call.region.clone()),
+                    op: call.op.clone(),
+                    expect,
+                    decided_by: Vec::new(),
+                })
+            })
+            .collect(),
+        found_by: Some(FoundBy {
+            driver: "conform".to_owned(),
+            seed: run.name.clone(),
+            swarm: String::new(),
+            commit: String::new(),
+            failure: format!("{what} of step {last} differs"),
+            explanation: String::new(),
+        }),
     };
-    ron::ser::to_string_pretty(
-        &repro,
-        ron::ser::PrettyConfig::new().extensions(ron::extensions::Extensions::IMPLICIT_SOME),
-    )
-    .unwrap_or_default()
+    crate::scenario::load::print(&scenario).unwrap_or_default()
 }
 
 /// The most replays a shrink may spend.
@@ -562,12 +623,18 @@ fn shrink(
                     && d.op == divergence.op =>
             {
                 best = candidate;
+                divergence.expected = d.expected;
             }
             RunResult::Broken { .. } => break,
             _ => {}
         }
     }
-    divergence.reproduction = reproduction(&best, best.calls.len());
+    divergence.reproduction = reproduction(
+        &best,
+        best.calls.len(),
+        divergence.expected.as_ref(),
+        &divergence.what,
+    );
     divergence.reproduction_calls = best.calls.len();
     divergence
 }

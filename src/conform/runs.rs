@@ -1,26 +1,47 @@
-//! Where runs come from: the built-in list (src/conform/builtin.ron), and runs generated from
-//! seeds, restricted to the operation kinds the implementation declares so that every generated
-//! run is applicable.
+//! Where runs come from: the built-in list (src/conform/builtin.ron), the scenario corpus
+//! (scenarios/, desugared by the scenario module into a world and calls), and runs generated
+//! from seeds, restricted to the operation kinds the implementation declares so that every
+//! generated run is applicable.
 
 use crate::conform::protocol::Capabilities;
 use crate::conform::runner::Run;
+use crate::scenario::run::PreparedStep;
 use arbitrary::{Arbitrary, Unstructured};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+use rand_chacha::rand_core::{Rng, SeedableRng};
 use sharesim_core::name::{ARBITRARY_NAME_POOL, ARBITRARY_REGION_POOL};
 use sharesim_core::{Call, Name, Region, WorldSpec};
+use std::path::Path;
 
-/// The RON options every conformance file is read and written with (`implicit_some`, so an
-/// optional field is written as its value).
-pub fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-}
-
-/// The built-in runs.
+/// The built-in runs (read with the scenario files' RON options).
 pub fn builtin() -> Result<Vec<Run>, String> {
-    ron_options()
+    crate::scenario::load::ron_options()
         .from_str(include_str!("builtin.ron"))
         .map_err(|e| format!("src/conform/builtin.ron: {e}"))
+}
+
+/// Every scenario under `dir` as a run named `scenarios/<name>`: the world's setup calls, then
+/// the scenario's calls (its observation assertions are the scenario runner's business; here
+/// the whole observation is compared).
+pub fn scenarios(dir: &Path) -> Result<Vec<Run>, String> {
+    let files = crate::scenario::discover(dir)
+        .map_err(|e| format!("cannot list scenarios in {}: {e}", dir.display()))?;
+    let mut runs = Vec::new();
+    for (name, path) in files {
+        let scenario = crate::scenario::load::load(&path).map_err(|e| e.to_string())?;
+        let prepared = crate::scenario::run::prepare(&scenario);
+        let mut calls = prepared.setup;
+        calls.extend(prepared.steps.into_iter().filter_map(|step| match step {
+            PreparedStep::Call { call, .. } => Some(call),
+            PreparedStep::Observe(_) => None,
+        }));
+        runs.push(Run {
+            name: format!("scenarios/{name}"),
+            spec: prepared.spec,
+            calls,
+        });
+    }
+    Ok(runs)
 }
 
 /// Calls per generated run.
@@ -47,7 +68,9 @@ pub fn generated(count: u64, capabilities: &Capabilities) -> Vec<Run> {
             let mut u = Unstructured::new(&bytes);
             let mut calls = Vec::new();
             let mut attempts = 0;
-            while calls.len() < GENERATED_CALLS && attempts < 64 * GENERATED_CALLS && !kinds.is_empty()
+            while calls.len() < GENERATED_CALLS
+                && attempts < 64 * GENERATED_CALLS
+                && !kinds.is_empty()
             {
                 attempts += 1;
                 let Ok(mut call) = Call::arbitrary(&mut u) else {
@@ -89,6 +112,17 @@ mod tests {
     }
 
     #[test]
+    fn the_scenario_corpus_loads_as_runs() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let runs = scenarios(&dir).unwrap();
+        assert!(!runs.is_empty());
+        assert!(
+            runs.iter()
+                .all(|r| r.name.starts_with("scenarios/") && !r.calls.is_empty())
+        );
+    }
+
+    #[test]
     fn generated_runs_are_deterministic_and_respect_capabilities() {
         let caps = Capabilities {
             ops: vec!["CreatePortfolio".into(), "DeletePortfolio".into()],
@@ -98,10 +132,15 @@ mod tests {
         assert_eq!(a, generated(3, &caps));
         assert_eq!(a.len(), 3);
         assert!(a.iter().all(|r| !r.calls.is_empty()));
-        assert!(a.iter().flat_map(|r| &r.calls).all(|c| matches!(
-            c.op.kind().name(),
-            "CreatePortfolio" | "DeletePortfolio"
-        )));
-        assert!(generated(2, &Capabilities::default()).iter().all(|r| r.calls.is_empty()));
+        assert!(
+            a.iter()
+                .flat_map(|r| &r.calls)
+                .all(|c| matches!(c.op.kind().name(), "CreatePortfolio" | "DeletePortfolio"))
+        );
+        assert!(
+            generated(2, &Capabilities::default())
+                .iter()
+                .all(|r| r.calls.is_empty())
+        );
     }
 }

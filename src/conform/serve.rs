@@ -45,12 +45,11 @@ pub fn serve<R: BufRead, W: Write>(input: R, mut output: W) -> Result<(), ServeE
         if line.trim().is_empty() {
             continue;
         }
-        let request: Request =
-            serde_json::from_str(&line).map_err(|e| ServeError::BadRequest {
-                number,
-                line: clip(&line),
-                reason: e.to_string(),
-            })?;
+        let request: Request = serde_json::from_str(&line).map_err(|e| ServeError::BadRequest {
+            number,
+            line: clip(&line),
+            reason: e.to_string(),
+        })?;
         let reply = match request {
             Request::Hello { .. } => Reply::Hello {
                 protocol: PROTOCOL_VERSION,

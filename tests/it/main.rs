@@ -8,5 +8,6 @@
     clippy::indexing_slicing
 )]
 
+mod conform;
 mod scenarios;
 mod tidy;
