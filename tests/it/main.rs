@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod ci_templates;
 mod conform;
 mod scenarios;
 mod tidy;
