@@ -388,6 +388,7 @@ pub(crate) fn create_recipe(
         let key = resolve(world, ctx, IbKind::Component, c, false, "IB-22")?;
         if c.version.as_deref().is_none_or(|s| s.contains('x')) || c.build.is_none() {
             ctx.hit("IB-28");
+            ctx.hit("A-14");
         }
         depends_on.push(key);
     }

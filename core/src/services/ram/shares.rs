@@ -83,8 +83,10 @@ fn owned_share<'w>(world: &'w World, ctx: &Ctx, name: &Name) -> Result<&'w Share
 }
 
 /// Commits `next` unless it strands a consumer (IB-15): then OperationNotPermittedException.
-fn commit_unless_stranded(world: &mut World, next: World) -> Result<(), ApiError> {
+fn commit_unless_stranded(world: &mut World, ctx: &mut Ctx, next: World) -> Result<(), ApiError> {
     if let Some((consumer, arn)) = ib::stranded(world, &next) {
+        ctx.hit("A-12");
+        ctx.hit("INV-18");
         return Err(reject(
             Exception::OperationNotPermittedException,
             "IB-15",
@@ -136,8 +138,11 @@ fn add_entities(
     // Stage 4: organization sharing and membership, and how each principal starts.
     let mut starts = Vec::new();
     for p in principals {
-        if share.principals.get(p).is_some_and(|a| a.status.is_live()) {
-            continue;
+        match share.principals.get(p) {
+            Some(a) if a.status.is_live() => continue,
+            // a FAILED (rejected, expired) or DISASSOCIATED principal is shared again.
+            Some(_) => ctx.hit("A-20"),
+            None => {}
         }
         let (start, assoc) = access::classify(world, ctx, &owner, allow_external, p)?;
         starts.push((p.clone(), start, assoc));
@@ -204,6 +209,12 @@ fn add_entities(
         return Err(unknown(name));
     };
     for (arn, key) in new_resources {
+        if key
+            .as_ref()
+            .is_some_and(|k| k.kind == crate::op::IbKind::ContainerRecipe)
+        {
+            ctx.hit("A-28");
+        }
         let status = if key.is_some() {
             AssocStatus::Associated
         } else {
@@ -358,7 +369,7 @@ pub(crate) fn update(
     if let (Some(flag), Some(share)) = (allow_external, next.ram.shares.get_mut(name)) {
         share.allow_external_principals = flag;
     }
-    commit_unless_stranded(world, next)?;
+    commit_unless_stranded(world, ctx, next)?;
     ctx.hit("RAM-20");
     Ok(Response::Empty)
 }
@@ -383,7 +394,7 @@ pub(crate) fn delete(world: &mut World, ctx: &mut Ctx, name: &Name) -> Result<Re
         share.retained.clear();
     }
     invitations::drop_orphans(&mut next);
-    commit_unless_stranded(world, next)?;
+    commit_unless_stranded(world, ctx, next)?;
     ctx.hit("RAM-19");
     ctx.hit("IB-14");
     Ok(Response::Empty)
@@ -460,7 +471,7 @@ pub(crate) fn disassociate(
         }
     }
     invitations::drop_orphans(&mut next);
-    commit_unless_stranded(world, next)?;
+    commit_unless_stranded(world, ctx, next)?;
     ctx.hit("RAM-17");
     ctx.hit("IB-14");
     Ok(Response::Empty)
@@ -513,7 +524,7 @@ fn leave(
         a.status = AssocStatus::Disassociated;
     }
     invitations::drop_orphans(&mut next);
-    commit_unless_stranded(world, next)?;
+    commit_unless_stranded(world, ctx, next)?;
     ctx.hit("RAM-18");
     Ok(Response::Empty)
 }
