@@ -10,14 +10,15 @@
 pub mod cli;
 pub mod conform;
 pub mod explore;
+pub mod invariants;
 pub mod render;
 pub mod scenario;
 pub mod step;
 
-use scenario::run::{NoChecks, StepChecker};
+use scenario::run::StepChecker;
 use sharesim_core::Quotas;
 
 /// The checker every scenario run, exploration and conformance run uses after each step.
-pub fn checks(_quotas: &Quotas) -> Box<dyn StepChecker> {
-    Box::new(NoChecks)
+pub fn checks(quotas: &Quotas) -> Box<dyn StepChecker> {
+    Box::new(invariants::Checker::new(quotas))
 }

@@ -10,5 +10,6 @@
 
 mod ci_templates;
 mod conform;
+mod invariants;
 mod scenarios;
 mod tidy;

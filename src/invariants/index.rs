@@ -1,0 +1,249 @@
+//! One pass over an observation that indexes what the checks look up: portfolios, products,
+//! imports, Image Builder resources by ARN, RAM shares, KMS keys, account ids, and the
+//! organization tree. Building it is linear in the observation; entities listed twice (by two
+//! owners or in two Regions) are INV-01 violations, recorded in [`Index::problems`].
+
+use super::org::OrgTree;
+use super::render;
+use super::{InvariantId, Violation};
+use sharesim_core::observe::{
+    AccountView, IbResourceView, ImportView, KeyView, PortfolioView, ProductView, RegionView,
+    ResourceShareView,
+};
+use sharesim_core::{Name, Observation, Region};
+use std::collections::BTreeMap;
+
+/// An element of the observation and where it is listed.
+#[derive(Debug)]
+pub(crate) struct Loc<'o, T> {
+    pub account: &'o Name,
+    pub region: &'o Region,
+    pub item: &'o T,
+}
+
+impl<T> Clone for Loc<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Loc<'_, T> {}
+
+/// The index of one observation.
+#[derive(Debug)]
+pub(crate) struct Index<'o> {
+    pub obs: &'o Observation,
+    pub orgs: OrgTree<'o>,
+    by_id: BTreeMap<&'o str, &'o Name>,
+    /// Local portfolios by name.
+    pub portfolios: BTreeMap<&'o Name, Loc<'o, PortfolioView>>,
+    /// Imports by (recipient, portfolio).
+    pub imports: BTreeMap<(&'o Name, &'o Name), Loc<'o, ImportView>>,
+    /// Products by name.
+    pub products: BTreeMap<&'o Name, Loc<'o, ProductView>>,
+    /// Owned Image Builder resources by ARN.
+    pub ib: BTreeMap<&'o str, Loc<'o, IbResourceView>>,
+    /// RAM shares by (owner, Region, name).
+    pub shares: BTreeMap<(&'o Name, &'o Region, &'o Name), &'o ResourceShareView>,
+    /// KMS keys by ARN.
+    pub keys: BTreeMap<&'o str, Loc<'o, KeyView>>,
+    /// INV-01 violations found while indexing.
+    pub problems: Vec<Violation>,
+}
+
+impl<'o> Index<'o> {
+    pub fn new(obs: &'o Observation) -> Self {
+        let mut ix = Index {
+            obs,
+            orgs: OrgTree::new(&obs.organizations),
+            by_id: BTreeMap::new(),
+            portfolios: BTreeMap::new(),
+            imports: BTreeMap::new(),
+            products: BTreeMap::new(),
+            ib: BTreeMap::new(),
+            shares: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            problems: Vec::new(),
+        };
+        for (name, a) in &obs.accounts {
+            if let Some(other) = ix.by_id.insert(a.id.as_str(), name) {
+                ix.problems.push(Violation::new(
+                    InvariantId::Inv01,
+                    &["IAM-01"],
+                    format!("accounts {other} and {name} have the same id {}", a.id),
+                ));
+            }
+        }
+        for (account, _, region, r) in regions(obs) {
+            for p in &r.sc.portfolios {
+                let loc = Loc {
+                    account,
+                    region,
+                    item: p,
+                };
+                if let Some(prev) = ix.portfolios.insert(&p.name, loc) {
+                    ix.problems.push(twice("portfolio", &p.name, &prev, &loc));
+                }
+            }
+            for i in &r.sc.imported {
+                let loc = Loc {
+                    account,
+                    region,
+                    item: i,
+                };
+                if let Some(prev) = ix.imports.insert((account, &i.portfolio), loc) {
+                    ix.problems.push(
+                        Violation::new(
+                            InvariantId::Inv01,
+                            &["SC-37"],
+                            format!(
+                                "account {account} lists an import of portfolio {} in two Regions, {} and {region}",
+                                i.portfolio, prev.region
+                            ),
+                        )
+                        .after(render::ron(i)),
+                    );
+                }
+            }
+            for p in &r.sc.products {
+                let loc = Loc {
+                    account,
+                    region,
+                    item: p,
+                };
+                if let Some(prev) = ix.products.insert(&p.name, loc) {
+                    ix.problems.push(twice("product", &p.name, &prev, &loc));
+                }
+            }
+            for res in &r.ib.owned {
+                let loc = Loc {
+                    account,
+                    region,
+                    item: res,
+                };
+                if let Some(prev) = ix.ib.insert(res.arn.as_str(), loc) {
+                    ix.problems
+                        .push(twice("Image Builder resource", &res.arn, &prev, &loc));
+                }
+            }
+            for s in &r.ram.shares {
+                if ix.shares.insert((account, region, &s.name), s).is_some() {
+                    ix.problems.push(Violation::new(
+                        InvariantId::Inv01,
+                        &["RAM-01"],
+                        format!(
+                            "account {account} lists two resource shares named {} in {region}",
+                            s.name
+                        ),
+                    ));
+                }
+            }
+            for k in &r.kms_keys {
+                let loc = Loc {
+                    account,
+                    region,
+                    item: k,
+                };
+                if let Some(prev) = ix.keys.insert(k.arn.as_str(), loc) {
+                    ix.problems.push(twice("KMS key", &k.arn, &prev, &loc));
+                }
+            }
+        }
+        ix
+    }
+
+    /// The account with this 12-digit id.
+    pub fn account_of_id(&self, id: &str) -> Option<&'o Name> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The 12-digit id of an account.
+    pub fn id_of(&self, account: &Name) -> Option<&'o str> {
+        self.obs.accounts.get(account).map(|a| a.id.as_str())
+    }
+
+    /// The Region view of an account.
+    pub fn region(&self, account: &Name, region: &Region) -> Option<&'o RegionView> {
+        self.obs
+            .accounts
+            .get(account)
+            .and_then(|a| a.regions.get(region))
+    }
+
+    /// A portfolio as `account` sees it in `region`: its own, or its import.
+    pub fn visible_portfolio(
+        &self,
+        account: &Name,
+        region: &Region,
+        portfolio: &Name,
+    ) -> Option<Visible<'o>> {
+        if let Some(p) = self.portfolios.get(portfolio)
+            && p.account == account
+            && p.region == region
+        {
+            return Some(Visible::Local(p.item));
+        }
+        self.imports
+            .get(&(account, portfolio))
+            .filter(|i| i.region == region)
+            .map(|i| Visible::Imported(i.item))
+    }
+}
+
+/// A portfolio visible to an account: local, or imported.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Visible<'o> {
+    Local(&'o PortfolioView),
+    Imported(&'o ImportView),
+}
+
+impl<'o> Visible<'o> {
+    pub fn products(&self) -> &'o [sharesim_core::observe::PortfolioProductView] {
+        match self {
+            Visible::Local(p) => &p.products,
+            Visible::Imported(i) => &i.products,
+        }
+    }
+
+    pub fn constraints(&self) -> &'o [sharesim_core::observe::ConstraintView] {
+        match self {
+            Visible::Local(p) => &p.constraints,
+            Visible::Imported(i) => &i.constraints,
+        }
+    }
+
+    pub fn principals(&self) -> &'o [sharesim_core::observe::PrincipalView] {
+        match self {
+            Visible::Local(p) => &p.principals,
+            Visible::Imported(i) => &i.principals,
+        }
+    }
+
+    pub fn contains(&self, product: &Name) -> bool {
+        self.products().iter().any(|p| &p.product == product)
+    }
+}
+
+fn twice<T>(
+    kind: &str,
+    name: &impl std::fmt::Display,
+    a: &Loc<'_, T>,
+    b: &Loc<'_, T>,
+) -> Violation {
+    Violation::new(
+        InvariantId::Inv01,
+        &["INV-01"],
+        format!(
+            "{kind} {name} is listed twice: by account {} in {} and by account {} in {}; it must have exactly one owner and one Region",
+            a.account, a.region, b.account, b.region
+        ),
+    )
+}
+
+/// Every (account, account view, Region, Region view) of an observation.
+pub(crate) fn regions(
+    obs: &Observation,
+) -> impl Iterator<Item = (&Name, &AccountView, &Region, &RegionView)> {
+    obs.accounts
+        .iter()
+        .flat_map(|(n, a)| a.regions.iter().map(move |(r, v)| (n, a, r, v)))
+}

@@ -1,0 +1,191 @@
+//! One step as the step invariants see it, and the invariant every call obeys whatever its
+//! service: a rejected or read-only call changes nothing (NO-SIDE-EFFECT).
+
+use super::index::Index;
+use super::render;
+use super::{Cx, InvariantId, Violation};
+use crate::step::StepOutcome;
+use serde::Serialize;
+use sharesim_core::observe::RegionView;
+use sharesim_core::{Call, Observation, Response};
+
+/// A step: the indexed observations around one call.
+#[derive(Debug)]
+pub(crate) struct Step<'a, 'o> {
+    pub before: &'a Index<'o>,
+    pub call: &'a Call,
+    pub outcome: &'a StepOutcome,
+    pub after: &'a Index<'o>,
+}
+
+impl Step<'_, '_> {
+    /// Whether the call succeeded.
+    pub fn ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    /// The response of a successful call.
+    pub fn response(&self) -> Option<&Response> {
+        match self.outcome {
+            StepOutcome::Ok(r) => Some(r),
+            StepOutcome::Err { .. } => None,
+        }
+    }
+}
+
+/// NO-SIDE-EFFECT.
+pub(crate) fn check(_cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
+    let kind = s.call.op.kind();
+    let why = match s.outcome.exception() {
+        Some(e) => format!("was rejected with {e}"),
+        None if kind.is_read_only() => "only reads".to_owned(),
+        None => return,
+    };
+    let diffs = changes(s.before.obs, s.after.obs);
+    if let Some(first) = diffs.first() {
+        let paths: Vec<&str> = diffs.iter().map(|d| d.path.as_str()).collect();
+        out.push(
+            Violation::new(
+                InvariantId::NoSideEffect,
+                &["A-30"],
+                format!(
+                    "{} by account {} {why}, yet it changed {}",
+                    kind.name(),
+                    s.call.account,
+                    render::list(paths)
+                ),
+            )
+            .before(format!("{}: {}", first.path, first.before))
+            .after(format!("{}: {}", first.path, first.after)),
+        );
+    }
+}
+
+/// One differing part of two observations.
+#[derive(Debug)]
+pub(crate) struct Change {
+    pub path: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn push<T: Serialize + PartialEq>(out: &mut Vec<Change>, path: String, b: &T, a: &T) {
+    if b != a {
+        out.push(Change {
+            path,
+            before: render::ron(b),
+            after: render::ron(a),
+        });
+    }
+}
+
+/// The parts of two observations that differ, down to the section of one account's Region.
+pub(crate) fn changes(b: &Observation, a: &Observation) -> Vec<Change> {
+    let mut out = Vec::new();
+    push(&mut out, "clock".to_owned(), &b.clock_hours, &a.clock_hours);
+    let orgs: std::collections::BTreeSet<_> = b
+        .organizations
+        .keys()
+        .chain(a.organizations.keys())
+        .collect();
+    for o in orgs {
+        push(
+            &mut out,
+            format!("organization {o}"),
+            &b.organizations.get(o),
+            &a.organizations.get(o),
+        );
+    }
+    let accounts: std::collections::BTreeSet<_> =
+        b.accounts.keys().chain(a.accounts.keys()).collect();
+    let empty = RegionView::default();
+    for name in accounts {
+        let (Some(ba), Some(aa)) = (b.accounts.get(name), a.accounts.get(name)) else {
+            push(
+                &mut out,
+                format!("account {name}"),
+                &b.accounts.get(name).map(|_| ()),
+                &a.accounts.get(name).map(|_| ()),
+            );
+            continue;
+        };
+        push(&mut out, format!("account {name} id"), &ba.id, &aa.id);
+        push(
+            &mut out,
+            format!("account {name} organization"),
+            &ba.organization,
+            &aa.organization,
+        );
+        push(&mut out, format!("account {name} iam"), &ba.iam, &aa.iam);
+        let regions: std::collections::BTreeSet<_> =
+            ba.regions.keys().chain(aa.regions.keys()).collect();
+        for r in regions {
+            let br = ba.regions.get(r).unwrap_or(&empty);
+            let ar = aa.regions.get(r).unwrap_or(&empty);
+            if br == ar {
+                continue;
+            }
+            let at = |s: &str| format!("account {name} {r} {s}");
+            push(&mut out, at("kms_keys"), &br.kms_keys, &ar.kms_keys);
+            push(
+                &mut out,
+                at("sc.portfolios"),
+                &br.sc.portfolios,
+                &ar.sc.portfolios,
+            );
+            push(
+                &mut out,
+                at("sc.imported"),
+                &br.sc.imported,
+                &ar.sc.imported,
+            );
+            push(
+                &mut out,
+                at("sc.pending_shares"),
+                &br.sc.pending_shares,
+                &ar.sc.pending_shares,
+            );
+            push(
+                &mut out,
+                at("sc.products"),
+                &br.sc.products,
+                &ar.sc.products,
+            );
+            push(
+                &mut out,
+                at("sc.launch_paths"),
+                &br.sc.launch_paths,
+                &ar.sc.launch_paths,
+            );
+            push(
+                &mut out,
+                at("sc.provisioned_products"),
+                &br.sc.provisioned_products,
+                &ar.sc.provisioned_products,
+            );
+            push(&mut out, at("ram.shares"), &br.ram.shares, &ar.ram.shares);
+            push(
+                &mut out,
+                at("ram.received"),
+                &br.ram.received,
+                &ar.ram.received,
+            );
+            push(
+                &mut out,
+                at("ram.invitations"),
+                &br.ram.invitations,
+                &ar.ram.invitations,
+            );
+            push(
+                &mut out,
+                at("ram.accessible_resources"),
+                &br.ram.accessible_resources,
+                &ar.ram.accessible_resources,
+            );
+            push(&mut out, at("ib.owned"), &br.ib.owned, &ar.ib.owned);
+            push(&mut out, at("ib.shared"), &br.ib.shared, &ar.ib.shared);
+            push(&mut out, at("usage"), &br.usage, &ar.usage);
+        }
+    }
+    out
+}
