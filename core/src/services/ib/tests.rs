@@ -849,3 +849,59 @@ fn an_unknown_key_fails_component_creation_with_the_kms_error() {
     );
     rejected(&o, Exception::NotFoundException, "KMS-05");
 }
+
+#[test]
+fn recipe_and_image_quotas_and_versions() {
+    let mut w = world_with(Config {
+        quotas: crate::world::Quotas {
+            ib_recipes: 1,
+            ib_images: 1,
+            ..Default::default()
+        },
+        ..Config::default()
+    });
+    ok(create_component(&mut w, "a", "c", "1.0.0"));
+    rejected(
+        &call(
+            &mut w,
+            "a",
+            Op::CreateImageRecipe {
+                recipe: "r".into(),
+                version: "1.0.x".into(),
+                components: vec![mine("c", "1.0.0")],
+                parent_image: ParentImage::Ami("ami-1".into()),
+            },
+        ),
+        Exception::InvalidVersionNumberException,
+        "IB-26",
+    );
+    ok(recipe(&mut w, "a", "r", vec![mine("c", "1.0.0")]));
+    // Image and container recipes share one quota.
+    rejected(
+        &call(
+            &mut w,
+            "a",
+            Op::CreateContainerRecipe {
+                recipe: "box".into(),
+                version: "1.0.0".into(),
+                components: vec![mine("c", "1.0.0")],
+                parent_image: ParentImage::Ami("ami-1".into()),
+                kms_key: None,
+            },
+        ),
+        Exception::ServiceQuotaExceededException,
+        "Q-22",
+    );
+    ok(image(&mut w, "a", mine("r", "1.0.0")));
+    rejected(
+        &image(&mut w, "a", mine("r", "1.0.0")),
+        Exception::ServiceQuotaExceededException,
+        "Q-22",
+    );
+    // Building from a recipe that is not shared is not possible.
+    rejected(
+        &image(&mut w, "b", r("a", "r", "1.0.0")),
+        Exception::ResourceNotFoundException,
+        "IB-22",
+    );
+}

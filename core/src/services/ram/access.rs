@@ -362,6 +362,25 @@ pub(crate) fn reconcile(world: &mut World, ctx: &mut Ctx) {
                 ctx.hit("A-17");
             }
         }
+        // §1.6: `external` says whether the principal is outside the owner's organization now.
+        let externals: Vec<(RamPrincipal, bool)> = world
+            .ram
+            .shares
+            .get(&name)
+            .map(|s| {
+                s.principals
+                    .keys()
+                    .map(|q| (q.clone(), !in_owner_org(world, &owner, q)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(share) = world.ram.shares.get_mut(&name) {
+            for (q, external) in externals {
+                if let Some(a) = share.principals.get_mut(&q) {
+                    a.external = external;
+                }
+            }
+        }
         let Some(share) = world.ram.shares.get(&name) else {
             continue;
         };

@@ -720,8 +720,11 @@ fn explicit_principals_leaving_a_share_that_forbids_externals_fail() {
     // With external principals allowed, an explicit account keeps its access.
     let mut w = sharing_world();
     shared_base(&mut w, vec![acct("b")]);
+    assert!(!share_view(&w, "a", "s").principals[0].external);
     ok(remove(&mut w, "b"));
     assert!(can_get(&mut w, "b", "a", "base"));
+    // The association now reports the principal as outside the owner's organization.
+    assert!(share_view(&w, "a", "s").principals[0].external);
 }
 
 // ----- RAM-01, IB-06: per Region -------------------------------------------------------------
@@ -1227,4 +1230,72 @@ fn consumers_list_shared_components_only_through_standard_shares() {
         Response::IbResources(v) => assert_eq!(v[0].owner, Name::from("a")),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn unknown_entities_and_shares_in_disassociate_and_leave() {
+    let mut w = sharing_world();
+    shared_base(&mut w, vec![acct("b")]);
+    rejected(
+        &disassociate(&mut w, "a", "s", vec![], vec![acct("c")]),
+        Exception::UnknownResourceException,
+        "RAM-17",
+    );
+    rejected(
+        &disassociate(&mut w, "c", "s", vec![], vec![acct("c")]),
+        Exception::UnknownResourceException,
+        "RAM-01",
+    );
+    rejected(
+        &disassociate(&mut w, "b", "s", vec![], vec![acct("c")]),
+        Exception::OperationNotPermittedException,
+        "RAM-17",
+    );
+    rejected(
+        &disassociate(&mut w, "a", "nope", vec![], vec![acct("b")]),
+        Exception::UnknownResourceException,
+        "RAM-01",
+    );
+}
+
+#[test]
+fn shares_created_from_policies_cannot_be_changed_or_deleted_in_ram() {
+    let mut w = world();
+    ok(create_component(&mut w, "a", "base", "1.0.0"));
+    ok(put_policy(&mut w, &["b"], None));
+    let name = ram_view(&w, "a").shares[0].name.clone();
+    rejected(
+        &call(
+            &mut w,
+            "a",
+            Op::DeleteResourceShare {
+                share: name.clone(),
+            },
+        ),
+        Exception::OperationNotPermittedException,
+        "RAM-30",
+    );
+    rejected(
+        &call(
+            &mut w,
+            "a",
+            Op::UpdateResourceShare {
+                share: name.clone(),
+                allow_external_principals: Some(false),
+            },
+        ),
+        Exception::OperationNotPermittedException,
+        "RAM-30",
+    );
+    rejected(
+        &disassociate(&mut w, "a", name.as_str(), vec![], vec![acct("b")]),
+        Exception::OperationNotPermittedException,
+        "RAM-30",
+    );
+    // The consumer does not see it at all (RAM-27, RAM-30).
+    rejected(
+        &call(&mut w, "b", Op::DeleteResourceShare { share: name }),
+        Exception::UnknownResourceException,
+        "RAM-01",
+    );
 }
