@@ -8,6 +8,7 @@
 
 mod constraints;
 mod launch;
+mod model_check;
 mod org_shares;
 mod portfolios;
 mod sharing;
