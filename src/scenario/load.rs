@@ -3,7 +3,7 @@
 //! Every problem is reported with the file, line and column, so that an author (or a fuzzer
 //! feeding the loader garbage) gets a precise message and never a panic: syntax errors, unknown
 //! fields and wrong types come from RON with their span; unknown or duplicate names are found by
-//! validation, located by their first occurrence in the text, and get a did-you-mean when a known
+//! validation, located where they are used (see `validate`), and get a did-you-mean when a known
 //! name is close.
 
 use super::{Scenario, Step};
@@ -80,15 +80,36 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     let scenario: Scenario = ron_options()
         .from_str(text)
         .map_err(|e| ScenarioError::Syntax {
-            location: Location {
-                path: path.to_owned(),
-                line: e.span.start.line,
-                col: e.span.start.col,
-            },
+            location: value_start(text, path, e.span.start.line, e.span.start.col),
             message: e.code.to_string(),
         })?;
     validate(&scenario, text, path)?;
     Ok(scenario)
+}
+
+/// The position RON reports, moved past the spaces it includes before a value (RON's span of a
+/// wrongly typed value starts right after the colon), so that the column is the value's.
+fn value_start(text: &str, path: &Path, line: usize, col: usize) -> Location {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = text
+        .get(line_start..)
+        .and_then(|rest| rest.char_indices().nth(col.saturating_sub(1)))
+        .map_or(text.len(), |(i, _)| line_start + i);
+    let skipped = text
+        .get(offset..)
+        .map_or(0, |rest| rest.len() - rest.trim_start().len());
+    if skipped == 0 {
+        return Location {
+            path: path.to_owned(),
+            line,
+            col,
+        };
+    }
+    location(text, path, offset + skipped)
 }
 
 /// Prints a scenario as RON that [`parse`] reads back to the same value.
@@ -102,34 +123,43 @@ pub fn print(scenario: &Scenario) -> Result<String, ron::Error> {
 
 /// Checks what RON cannot: accounts, Regions and principals named by steps exist; names are not
 /// declared twice; the world is consistent.
+///
+/// Each problem is located where the name is used: the search for it starts at the section of
+/// the text it belongs to (the world's account list, the organization, an account's groups, the
+/// step), so that the same word in a description, a comment or another section is not reported
+/// instead.
 fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> {
-    let at = |needle: &str, message: String| ScenarioError::Invalid {
-        location: locate(text, path, needle),
+    let src = Source::new(text);
+    let at = |offset: usize, message: String| ScenarioError::Invalid {
+        location: location(text, path, offset),
         message,
     };
+    let world_at = src.key(0, "world").unwrap_or(0);
+    let accounts_at = src.key(world_at, "accounts").unwrap_or(world_at);
     let accounts: BTreeSet<&Name> = s.world.accounts.iter().collect();
     if s.world.accounts.is_empty() {
         return Err(at(
-            "accounts",
+            accounts_at,
             "the world needs at least one account".into(),
         ));
     }
     if let Some(dup) = first_duplicate(&s.world.accounts) {
-        return Err(at(
-            &quoted(dup.as_str()),
-            format!("account {dup:?} is declared twice"),
-        ));
+        // Point at the second declaration: the first one is legitimate.
+        let first = src.quoted(accounts_at, dup.as_str()).unwrap_or(accounts_at);
+        let second = src.quoted(first + 1, dup.as_str()).unwrap_or(first);
+        return Err(at(second, format!("account {dup:?} is declared twice")));
     }
     if s.world.regions.is_empty() {
-        return Err(at("regions", "the world needs at least one Region".into()));
+        let regions_at = src.key(world_at, "regions").unwrap_or(world_at);
+        return Err(at(regions_at, "the world needs at least one Region".into()));
     }
     let regions: BTreeSet<&str> = s.world.regions.iter().map(|r| r.as_str()).collect();
-    let known_account = |name: &Name| -> Result<(), ScenarioError> {
+    let known_account = |name: &Name, from: usize| -> Result<(), ScenarioError> {
         if accounts.contains(name) {
             return Ok(());
         }
         Err(at(
-            &quoted(name.as_str()),
+            src.quoted(from, name.as_str()).unwrap_or(from),
             format!(
                 "unknown account {:?}{}",
                 name.as_str(),
@@ -138,20 +168,28 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
         ))
     };
     if let Some(org) = &s.world.organization {
-        known_account(&org.management)?;
+        let org_at = src.key(world_at, "organization").unwrap_or(world_at);
+        known_account(
+            &org.management,
+            src.key(org_at, "management").unwrap_or(org_at),
+        )?;
+        let ous_at = src.key(org_at, "ous").unwrap_or(org_at);
         let mut ous = BTreeSet::new();
         for ou in &org.ous {
             if !ous.insert(&ou.name) {
+                let first = src.quoted(ous_at, ou.name.as_str()).unwrap_or(ous_at);
+                let second = src.quoted(first + 1, ou.name.as_str()).unwrap_or(first);
                 return Err(at(
-                    &quoted(ou.name.as_str()),
+                    second,
                     format!("OU {:?} is declared twice", ou.name.as_str()),
                 ));
             }
             if let Some(parent) = &ou.parent
                 && !ous.contains(parent)
             {
+                let declared = src.quoted(ous_at, ou.name.as_str()).unwrap_or(ous_at);
                 return Err(at(
-                    &quoted(parent.as_str()),
+                    src.quoted(declared, parent.as_str()).unwrap_or(declared),
                     format!(
                         "unknown parent OU {:?} (OUs must be declared after their parent){}",
                         parent.as_str(),
@@ -160,31 +198,40 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
                 ));
             }
         }
+        let members_at = src.key(org_at, "members").unwrap_or(org_at);
         for (member, ou) in &org.members {
-            known_account(member)?;
+            known_account(member, members_at)?;
             if let Some(ou) = ou
                 && !ous.contains(ou)
             {
+                let entry = src
+                    .quoted(members_at, member.as_str())
+                    .unwrap_or(members_at);
                 return Err(at(
-                    &quoted(ou.as_str()),
+                    src.quoted(entry + 1, ou.as_str()).unwrap_or(entry),
                     format!(
-                        "unknown OU {:?}{}",
+                        "unknown OU {:?} for member {:?}{}",
                         ou.as_str(),
+                        member.as_str(),
                         did_you_mean(ou.as_str(), ous.iter().map(|o| o.as_str()))
                     ),
                 ));
             }
         }
     }
+    let iam_at = src.key(world_at, "iam").unwrap_or(world_at);
     for (account, iam) in &s.world.iam {
-        known_account(account)?;
+        known_account(account, iam_at)?;
+        let account_at = src.quoted(iam_at, account.as_str()).unwrap_or(iam_at);
+        let groups_at = src.key(account_at, "groups").unwrap_or(account_at);
         for (group, members) in &iam.groups {
+            let group_at = src.quoted(groups_at, group.as_str()).unwrap_or(groups_at);
             for m in members {
                 if !iam.users.contains(m) {
                     return Err(at(
-                        &quoted(m.as_str()),
+                        src.quoted(group_at + 1, m.as_str()).unwrap_or(group_at),
                         format!(
-                            "group {group} names unknown user {:?}{}",
+                            "group {group:?} of account {account:?} names unknown user {:?}{}",
                             m.as_str(),
                             did_you_mean(m.as_str(), iam.users.iter().map(|u| u.as_str()))
                         ),
@@ -193,20 +240,26 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
             }
         }
     }
-    for step in &s.steps {
+    let step_starts = src.step_starts();
+    for (i, step) in s.steps.iter().enumerate() {
         let Step::Call(call) = step else { continue };
-        known_account(&call.account)?;
+        let step_at = step_starts.get(i).copied().unwrap_or(0);
+        known_account(
+            &call.account,
+            src.key(step_at, "account").unwrap_or(step_at),
+        )?;
         if call.user.is_some() && call.role.is_some() {
             return Err(at(
-                "role",
+                src.key(step_at, "role").unwrap_or(step_at),
                 "a call is made as a user or as a role, not both".into(),
             ));
         }
         if let Some(region) = &call.region
             && !regions.contains(region.as_str())
         {
+            let region_at = src.key(step_at, "region").unwrap_or(step_at);
             return Err(at(
-                &quoted(region.as_str()),
+                src.quoted(region_at, region.as_str()).unwrap_or(region_at),
                 format!(
                     "Region {:?} is not in the world's regions{}",
                     region.as_str(),
@@ -215,10 +268,11 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
             ));
         }
     }
+    let rules_at = src.key(0, "rules").unwrap_or(0);
     for rule in &s.rules {
         if !is_rule_id(rule) {
             return Err(at(
-                &quoted(rule),
+                src.quoted(rules_at, rule).unwrap_or(rules_at),
                 format!("{rule:?} is not a rule id (like \"SC-20\" or \"INV-05\")"),
             ));
         }
@@ -237,19 +291,13 @@ pub fn is_rule_id(s: &str) -> bool {
         && digits.chars().all(|c| c.is_ascii_digit())
 }
 
-fn quoted(s: &str) -> String {
-    format!("\"{s}\"")
-}
-
 fn first_duplicate(names: &[Name]) -> Option<&Name> {
     let mut seen = BTreeSet::new();
     names.iter().find(|n| !seen.insert(*n))
 }
 
-/// The position of the first occurrence of `needle` in `text` (the start when absent; the
-/// second occurrence for a duplicate is not worth the complexity: the first is where to look).
-fn locate(text: &str, path: &Path, needle: &str) -> Location {
-    let offset = text.find(needle).unwrap_or(0);
+/// The 1-based line and column of byte `offset` of `text`.
+fn location(text: &str, path: &Path, offset: usize) -> Location {
     let before = text.get(..offset).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let col = before.rfind('\n').map_or(before.chars().count(), |i| {
@@ -259,6 +307,137 @@ fn locate(text: &str, path: &Path, needle: &str) -> Location {
         path: path.to_owned(),
         line,
         col,
+    }
+}
+
+/// Scenario text with its strings and comments told apart from code, to find keys and string
+/// literals by position.
+struct Source<'a> {
+    text: &'a str,
+    /// Per byte: whether it is code (not inside a string literal or a comment).
+    code: Vec<bool>,
+    /// Per byte: whether a string literal opens there.
+    opens: Vec<bool>,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str) -> Source<'a> {
+        let bytes = text.as_bytes();
+        let mut code = vec![true; bytes.len()];
+        let mut opens = vec![false; bytes.len()];
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let next = bytes.get(i + 1).copied();
+            let end = match (b, next) {
+                (b'"', _) => {
+                    if let Some(slot) = opens.get_mut(i) {
+                        *slot = true;
+                    }
+                    let mut j = i + 1;
+                    while let Some(&c) = bytes.get(j) {
+                        j += if c == b'\\' { 2 } else { 1 };
+                        if c == b'"' {
+                            break;
+                        }
+                    }
+                    j
+                }
+                (b'/', Some(b'/')) => text
+                    .get(i..)
+                    .and_then(|rest| rest.find('\n'))
+                    .map_or(bytes.len(), |n| i + n),
+                (b'/', Some(b'*')) => text
+                    .get(i + 2..)
+                    .and_then(|rest| rest.find("*/"))
+                    .map_or(bytes.len(), |n| i + 2 + n + 2),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            for slot in code.iter_mut().take(end.min(bytes.len())).skip(i) {
+                *slot = false;
+            }
+            i = end.max(i + 1);
+        }
+        Source { text, code, opens }
+    }
+
+    fn is_code(&self, i: usize) -> bool {
+        self.code.get(i).copied().unwrap_or(false)
+    }
+
+    /// The offset of the first `key:` in code at or after `from` (a whole identifier, with
+    /// optional spaces before the colon).
+    fn key(&self, from: usize, key: &str) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut start = from;
+        while let Some(found) = self.text.get(start..).and_then(|rest| rest.find(key)) {
+            let i = start + found;
+            let before_ok = i == 0
+                || bytes
+                    .get(i - 1)
+                    .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+            let mut j = i + key.len();
+            while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
+                j += 1;
+            }
+            if before_ok && self.is_code(i) && bytes.get(j) == Some(&b':') {
+                return Some(i);
+            }
+            start = i + 1;
+        }
+        None
+    }
+
+    /// The offset of the first string literal `"name"` at or after `from`.
+    fn quoted(&self, from: usize, name: &str) -> Option<usize> {
+        let needle = format!("\"{name}\"");
+        let mut start = from;
+        while let Some(found) = self.text.get(start..).and_then(|rest| rest.find(&needle)) {
+            let i = start + found;
+            if self.opens.get(i).copied().unwrap_or(false) {
+                return Some(i);
+            }
+            start = i + 1;
+        }
+        None
+    }
+
+    /// The offsets of the steps (`Call(` and `Observe(`), in order: the identifiers directly
+    /// inside the list that follows the `steps` key.
+    fn step_starts(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let Some(steps) = self.key(0, "steps") else {
+            return out;
+        };
+        let bytes = self.text.as_bytes();
+        let mut depth = 0usize;
+        let mut i = steps + "steps".len();
+        while let Some(&b) = bytes.get(i) {
+            if self.is_code(i) {
+                match b {
+                    b'[' | b'(' | b'{' => depth += 1,
+                    b']' | b')' | b'}' => {
+                        if depth <= 1 {
+                            break;
+                        }
+                        depth -= 1;
+                    }
+                    c if depth == 1
+                        && c.is_ascii_alphabetic()
+                        && bytes
+                            .get(i - 1)
+                            .is_some_and(|p| !(p.is_ascii_alphanumeric() || *p == b'_')) =>
+                    {
+                        out.push(i);
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        out
     }
 }
 

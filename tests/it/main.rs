@@ -11,5 +11,6 @@
 mod ci_templates;
 mod conform;
 mod invariants;
+mod scenario_errors;
 mod scenarios;
 mod tidy;
