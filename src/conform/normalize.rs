@@ -6,7 +6,8 @@
 //! every implementer writing their own leniency:
 //!
 //! 1. **Ids and ARNs up to renaming.** Every id-looking word (`port-…`, `prod-…`, `pa-…`,
-//!    `cons-…`, `pp-…`, `o-…`, `ou-…`, `r-…`, `share-…`, or a UUID) and every ARN (`arn:` up to
+//!    `cons-…`, `pp-…`, `o-…`, `ou-…`, `r-…`, `h-…`, `share-…`, or a UUID-shaped word) and every
+//!    ARN (`arn:` up to
 //!    a delimiter) is replaced by a placeholder (`<id1>`, `<arn1>` …) numbered in order of first
 //!    appearance, consistently within a run and separately for each side. Twelve-digit account
 //!    ids are not renamed: the `WorldSpec` fixes them.
@@ -26,7 +27,7 @@ use std::collections::BTreeMap;
 
 /// Prefixes of the AWS-shaped ids the model and AWS use.
 pub const ID_PREFIXES: &[&str] = &[
-    "port-", "prod-", "pa-", "cons-", "pp-", "o-", "ou-", "r-", "share-",
+    "port-", "prod-", "pa-", "cons-", "pp-", "o-", "ou-", "r-", "h-", "share-",
 ];
 
 /// Object members whose lists are ordered (compared in order, never as sets).
@@ -48,17 +49,21 @@ fn ends_arn(c: char) -> bool {
     c.is_whitespace() || ",;\"'()[]{}<>".contains(c)
 }
 
+/// UUID-shaped: groups of 8, 4, 4, 4 and 12 lower-case letters or digits (hex UUIDs, and the
+/// model's base-36 RAM share ids).
 fn is_uuid(word: &str) -> bool {
     let parts: Vec<&str> = word.split('-').collect();
     parts.len() == 5
-        && parts
-            .iter()
-            .zip([8usize, 4, 4, 4, 12])
-            .all(|(part, len)| part.len() == len && part.chars().all(|c| c.is_ascii_hexdigit()))
+        && parts.iter().zip([8usize, 4, 4, 4, 12]).all(|(part, len)| {
+            part.len() == len
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+        })
 }
 
-/// Whether a word is an id to be renamed: a UUID, or one of [`ID_PREFIXES`] followed by at least
-/// four lower-case letters, digits or dashes.
+/// Whether a word is an id to be renamed: UUID-shaped, or one of [`ID_PREFIXES`] followed by at
+/// least four lower-case letters, digits or dashes.
 pub fn is_id(word: &str) -> bool {
     is_uuid(word)
         || ID_PREFIXES.iter().any(|prefix| {
@@ -427,6 +432,9 @@ mod tests {
         assert_eq!(r.rename("cons-abcd1234"), "<id7>");
         assert_eq!(r.rename("pp-abcd1234"), "<id8>");
         assert_eq!(r.rename("share-abcd1234"), "<id9>");
+        assert_eq!(r.rename("h-wu3acwzj1w"), "<id10>");
+        assert_eq!(r.rename("0f8fad5b-d9cb-469f-a165-70867728950e"), "<id11>");
+        assert_eq!(r.rename("np7irrml-0jk4-qw7z-keje-517mme7ljb86"), "<id12>");
     }
 
     #[test]

@@ -422,6 +422,19 @@ fn runs_needing_what_an_implementation_lacks_are_not_applicable() {
                     step: Some(6)
                 }
             ),
+            // Only IAM calls, no "bob": runs fully (outcomes only, no observation).
+            "builtin/iam-happy-path" => assert!(
+                matches!(
+                    run.result,
+                    RunResult::Passed {
+                        steps: 9,
+                        observations: 0,
+                        ..
+                    }
+                ),
+                "{:?}",
+                run.result
+            ),
             _ => assert!(
                 matches!(&run.result, RunResult::NotApplicable { reason, step: None } if reason.starts_with("needs ")),
                 "{}: {:?}",
