@@ -21,6 +21,7 @@ import botocore.session
 from botocore.exceptions import ClientError
 from moto import mock_aws
 import moto.organizations.utils as org_utils
+from moto.organizations.models import organizations_backends
 
 PROTOCOL = 1
 
@@ -816,6 +817,8 @@ def main():
                      "capabilities": {"ops": SUPPORTED, "observe": OBSERVE, "config": False}}
         elif kind == "reset":
             mock.stop()
+            # Membership of accounts in organizations lives in a map that moto's reset keeps.
+            organizations_backends.master_accounts.clear()
             mock = mock_aws()
             mock.start()
             world = World(request["spec"])

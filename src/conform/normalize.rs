@@ -6,11 +6,10 @@
 //! every implementer writing their own leniency:
 //!
 //! 1. **Ids and ARNs up to renaming.** Every id-looking word (`port-…`, `prod-…`, `pa-…`,
-//!    `cons-…`, `pp-…`, `o-…`, `ou-…`, `r-…`, `h-…`, `share-…`, or a UUID-shaped word) and every
-//!    ARN (`arn:` up to
-//!    a delimiter) is replaced by a placeholder (`<id1>`, `<arn1>` …) numbered in order of first
-//!    appearance, consistently within a run and separately for each side. Twelve-digit account
-//!    ids are not renamed: the `WorldSpec` fixes them.
+//!    `cons-…`, `pp-…`, `o-…`, `ou-…`, `r-…`, `h-…`, `share-…`, or a UUID-shaped word) and
+//!    every ARN (`arn:` up to a delimiter) is replaced by a placeholder (`<id1>`, `<arn1>` …)
+//!    numbered in order of first appearance, consistently within a run and separately for each
+//!    side. Twelve-digit account ids are not renamed: the `WorldSpec` fixes them.
 //! 2. **Set-like lists as sets.** Every list is compared as a multiset after normalising its
 //!    elements, except the lists named in [`ORDERED_LISTS`] (creation order is part of the
 //!    contract there).
