@@ -325,7 +325,7 @@ pub enum InvariantId {
     /// INV-11, deletion guards (SC-43, SC-46, IB-17, ORG-04, ORG-07): a portfolio disappears only
     /// through DeletePortfolio when it had no products, principals, constraints or shares; a
     /// product only through DeleteProduct when no portfolio held it; an Image Builder resource
-    /// never while a resource of its own account references it; an OU only when empty; an
+    /// never while a recipe of its own account references it (IB-17); an OU only when empty; an
     /// organization only without members. Portfolios never hold a product that does not exist.
     #[serde(rename = "INV-11")]
     Inv11,

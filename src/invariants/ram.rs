@@ -773,7 +773,11 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
             .ib
             .values()
             .filter(|o| {
+                // IB-17 guards a component referenced by a recipe (and a recipe referenced by a
+                // pipeline, which the model does not have); an image built from a recipe does
+                // not keep the recipe alive.
                 o.account == b.account
+                    && matches!(o.item.kind, IbKind::ImageRecipe | IbKind::ContainerRecipe)
                     && o.item.depends_on.iter().any(|d| d == arn)
                     && s.after.ib.contains_key(o.item.arn.as_str())
             })

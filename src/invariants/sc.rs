@@ -1269,7 +1269,13 @@ fn provisioned_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
 
 /// INV-05: nobody but the owner changes an imported portfolio's products or constraints.
 fn owner_state_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
-    let imported: BTreeSet<&Name> = s.before.imports.keys().map(|(_, p)| *p).collect();
+    let imported: BTreeSet<&Name> = s
+        .before
+        .imports
+        .keys()
+        .chain(s.after.imports.keys())
+        .map(|(_, p)| *p)
+        .collect();
     for (name, b) in &s.before.portfolios {
         if !imported.contains(name) || s.call.account == *b.account {
             continue;

@@ -8,7 +8,8 @@ use sharesim_core::observe::{
     ResourceShareView,
 };
 use sharesim_core::op::{
-    IamKind, IbKind, IbRef, PortfolioPrincipal, Principal, RamResource, ShareTarget,
+    ConstraintParameters, IamKind, IbKind, IbRef, KeyGrantee, KeyRef, Parent, ParentImage,
+    PortfolioPrincipal, Principal, RamPrincipal, RamResource, RecipeRef, RoleArn, ShareTarget,
 };
 use sharesim_core::{Call, Config, Name, Observation, Op, Region, World, WorldSpec};
 use sharesim_core::{Quotas, Response};
@@ -46,8 +47,15 @@ struct Recorded {
 
 /// Applies calls one by one, checking every step; panics on a rejected call or a violation.
 fn run(calls: &[Call]) -> Vec<Recorded> {
+    let expected: Vec<(Call, bool)> = calls.iter().map(|c| (c.clone(), true)).collect();
+    run_expecting(&expected)
+}
+
+/// Applies calls, each expected to succeed (`true`) or to be refused (`false`), checking every
+/// step; panics on an unexpected outcome or a violation.
+fn run_expecting(calls: &[(Call, bool)]) -> Vec<Recorded> {
     let spec = WorldSpec {
-        accounts: vec![n("a"), n("b"), n("c")],
+        accounts: vec![n("a"), n("b"), n("c"), n("m")],
         regions: vec![Region::from(R)],
         config: Config::default(),
     };
@@ -56,12 +64,11 @@ fn run(calls: &[Call]) -> Vec<Recorded> {
     let mut obs = world.observe();
     assert_eq!(checker.check_state(&obs), vec![]);
     let mut out = Vec::new();
-    for call in calls {
+    for (call, ok) in calls {
         let outcome = StepOutcome::from(&world.apply(call));
-        assert!(outcome.is_ok(), "{call:?} failed: {outcome:?}");
+        assert_eq!(outcome.is_ok(), *ok, "{call:?}: {outcome:?}");
         let after = world.observe();
         let v = checker.check_step(&obs, call, &outcome, &after);
-        let v: Vec<Violation> = v.into_iter().filter(|v| !known_gap(v)).collect();
         assert!(v.is_empty(), "{call:?}:\n{}", report(&v));
         out.push(Recorded {
             before: obs,
@@ -72,14 +79,6 @@ fn run(calls: &[Call]) -> Vec<Recorded> {
         obs = after;
     }
     out
-}
-
-/// Violations the checker rightly reports against the model as it is on main today, each
-/// waiting for the rule module that fills the observation. Remove an entry when it lands.
-const KNOWN_MODEL_GAPS: &[&str] = &[];
-
-fn known_gap(v: &Violation) -> bool {
-    KNOWN_MODEL_GAPS.iter().any(|g| v.message.contains(g))
 }
 
 fn report(v: &[Violation]) -> String {
@@ -202,6 +201,399 @@ fn correct_model_sharing_sequence_has_no_violation() {
     assert_eq!(steps.len(), sharing().len());
 }
 
+fn role(account: &str, r: &str, op: Op) -> Call {
+    Call {
+        principal: Some(Principal::Role(n(r))),
+        ..admin(account, op)
+    }
+}
+
+fn launch(local_role: Option<&str>, role_arn: Option<(&str, &str)>) -> ConstraintParameters {
+    ConstraintParameters::Launch {
+        role_arn: role_arn.map(|(a, r)| RoleArn {
+            account: n(a),
+            role: n(r),
+        }),
+        local_role_name: local_role.map(n),
+    }
+}
+
+/// An organization `acme` (management m; a at the root, b and c under OU dev) with Service
+/// Catalog Organizations access; m shares portfolio `p` (product `x` with a LocalRoleName launch
+/// constraint and a shared IAM_PATTERN) with OU dev; b's role dev-1 launches `x` through the
+/// import and through b's local portfolio `lp`, whose own launch constraint overrides the
+/// inherited one; then b moves out of dev (SC-35: the import and local copy go, the provisioned
+/// products stay) and c leaves and rejoins nothing.
+fn organization() -> Vec<Call> {
+    vec![
+        admin(
+            "m",
+            Op::CreateOrganization {
+                organization: n("acme"),
+                feature_set: None,
+            },
+        ),
+        admin("m", Op::InviteAccountToOrganization { account: n("a") }),
+        admin("m", Op::InviteAccountToOrganization { account: n("b") }),
+        admin("m", Op::InviteAccountToOrganization { account: n("c") }),
+        admin(
+            "m",
+            Op::CreateOrganizationalUnit {
+                ou: n("dev"),
+                parent: Parent::Root,
+            },
+        ),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("b"),
+                source: Parent::Root,
+                destination: Parent::Ou(n("dev")),
+            },
+        ),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("c"),
+                source: Parent::Root,
+                destination: Parent::Ou(n("dev")),
+            },
+        ),
+        admin("m", Op::EnableAWSOrganizationsAccess),
+        admin("m", Op::CreateRole { role: n("Launch") }),
+        admin(
+            "m",
+            Op::CreatePortfolio {
+                portfolio: n("p"),
+                display_name: None,
+                provider_name: None,
+            },
+        ),
+        admin(
+            "m",
+            Op::CreateProduct {
+                product: n("x"),
+                version: n("v1"),
+            },
+        ),
+        admin(
+            "m",
+            Op::AssociateProductWithPortfolio {
+                product: n("x"),
+                portfolio: n("p"),
+                source_portfolio: None,
+            },
+        ),
+        admin(
+            "m",
+            Op::CreateConstraint {
+                constraint: n("lc"),
+                portfolio: n("p"),
+                product: n("x"),
+                parameters: launch(Some("Launch"), None),
+            },
+        ),
+        admin(
+            "m",
+            Op::AssociatePrincipalWithPortfolio {
+                portfolio: n("p"),
+                principal: PortfolioPrincipal::IamPattern {
+                    kind: IamKind::Role,
+                    pattern: "dev-*".into(),
+                },
+            },
+        ),
+        admin(
+            "m",
+            Op::CreatePortfolioShare {
+                portfolio: n("p"),
+                target: ShareTarget::OrganizationalUnit(n("dev")),
+                share_tag_options: false,
+                share_principals: true,
+            },
+        ),
+        admin("b", Op::CreateRole { role: n("dev-1") }),
+        admin("b", Op::CreateRole { role: n("Launch") }),
+        admin("b", Op::CreateRole { role: n("Other") }),
+        role("b", "dev-1", Op::ListLaunchPaths { product: n("x") }),
+        role(
+            "b",
+            "dev-1",
+            Op::ProvisionProduct {
+                provisioned_product: n("pp1"),
+                product: n("x"),
+                version: n("v1"),
+                path: None,
+            },
+        ),
+        admin(
+            "b",
+            Op::CreatePortfolio {
+                portfolio: n("lp"),
+                display_name: None,
+                provider_name: None,
+            },
+        ),
+        admin(
+            "b",
+            Op::AssociateProductWithPortfolio {
+                product: n("x"),
+                portfolio: n("lp"),
+                source_portfolio: Some(n("p")),
+            },
+        ),
+        admin(
+            "b",
+            Op::CreateConstraint {
+                constraint: n("own"),
+                portfolio: n("lp"),
+                product: n("x"),
+                parameters: launch(None, Some(("b", "Other"))),
+            },
+        ),
+        admin(
+            "b",
+            Op::AssociatePrincipalWithPortfolio {
+                portfolio: n("lp"),
+                principal: PortfolioPrincipal::Iam {
+                    kind: IamKind::Role,
+                    name: n("dev-1"),
+                    account: None,
+                },
+            },
+        ),
+        role("b", "dev-1", Op::SearchProducts),
+        role(
+            "b",
+            "dev-1",
+            Op::ProvisionProduct {
+                provisioned_product: n("pp2"),
+                product: n("x"),
+                version: n("v1"),
+                path: Some(n("lp")),
+            },
+        ),
+        admin(
+            "m",
+            Op::CreateProvisioningArtifact {
+                product: n("x"),
+                version: n("v2"),
+            },
+        ),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("b"),
+                source: Parent::Ou(n("dev")),
+                destination: Parent::Root,
+            },
+        ),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("b"),
+                source: Parent::Root,
+                destination: Parent::Ou(n("dev")),
+            },
+        ),
+        admin(
+            "m",
+            Op::DeleteConstraint {
+                constraint: n("lc"),
+            },
+        ),
+        admin("m", Op::RemoveAccountFromOrganization { account: n("c") }),
+    ]
+}
+
+#[test]
+fn correct_model_organization_sequence_has_no_violation() {
+    run(&organization());
+}
+
+fn ib_ref(owner: Option<&str>, name: &str) -> IbRef {
+    IbRef {
+        owner: owner.map(n),
+        name: n(name),
+        version: Some("1.0.0".into()),
+        build: None,
+    }
+}
+
+/// Account a shares an encrypted component and a recipe with b (no organization: invitation);
+/// b accepts, builds its own recipe on the component; a's attempt to unshare or delete the
+/// component is refused (IB-15, IB-16); b's build fails until a's key policy names b (KMS-07).
+fn image_builder() -> Vec<(Call, bool)> {
+    let comp = RamResource {
+        kind: IbKind::Component,
+        resource: ib_ref(None, "comp"),
+    };
+    vec![
+        (admin("a", Op::CreateKey { key: n("k") }), true),
+        (
+            admin(
+                "a",
+                Op::CreateComponent {
+                    component: n("comp"),
+                    version: "1.0.0".into(),
+                    kms_key: Some(KeyRef {
+                        account: None,
+                        key: n("k"),
+                    }),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "a",
+                Op::CreateImageRecipe {
+                    recipe: n("r"),
+                    version: "1.0.0".into(),
+                    components: vec![ib_ref(None, "comp")],
+                    parent_image: ParentImage::Ami("ami-1".into()),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "a",
+                Op::CreateResourceShare {
+                    share: n("s"),
+                    resources: vec![
+                        comp.clone(),
+                        RamResource {
+                            kind: IbKind::ImageRecipe,
+                            resource: ib_ref(None, "r"),
+                        },
+                    ],
+                    principals: vec![RamPrincipal::Account(n("b"))],
+                    allow_external_principals: None,
+                    retain_sharing_on_account_leave_organization: false,
+                },
+            ),
+            true,
+        ),
+        (admin("b", Op::GetResourceShareInvitations), true),
+        (
+            admin("b", Op::AcceptResourceShareInvitation { share: n("s") }),
+            true,
+        ),
+        (
+            admin(
+                "b",
+                Op::CreateImageRecipe {
+                    recipe: n("mine"),
+                    version: "1.0.0".into(),
+                    components: vec![ib_ref(Some("a"), "comp")],
+                    parent_image: ParentImage::Ami("ami-1".into()),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "a",
+                Op::DisassociateResourceShare {
+                    share: n("s"),
+                    resources: vec![comp.clone()],
+                    principals: vec![],
+                },
+            ),
+            false,
+        ),
+        (
+            admin(
+                "a",
+                Op::DeleteComponent {
+                    component: ib_ref(None, "comp"),
+                },
+            ),
+            false,
+        ),
+        (
+            admin(
+                "b",
+                Op::CreateImage {
+                    recipe: RecipeRef::ImageRecipe(ib_ref(Some("a"), "r")),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "a",
+                Op::PutKeyPolicy {
+                    key: n("k"),
+                    account: None,
+                    grantees: vec![KeyGrantee::Account(n("b"))],
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "b",
+                Op::CreateImage {
+                    recipe: RecipeRef::ImageRecipe(ib_ref(Some("a"), "r")),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "b",
+                Op::CreateImage {
+                    recipe: RecipeRef::ImageRecipe(ib_ref(None, "mine")),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "c",
+                Op::ListComponents {
+                    owner: Some(sharesim_core::op::IbOwner::Shared),
+                },
+            ),
+            true,
+        ),
+        (
+            admin(
+                "a",
+                Op::CreateResourceShare {
+                    share: n("t"),
+                    resources: vec![comp],
+                    principals: vec![RamPrincipal::Account(n("c"))],
+                    allow_external_principals: None,
+                    retain_sharing_on_account_leave_organization: false,
+                },
+            ),
+            true,
+        ),
+        (
+            admin("c", Op::RejectResourceShareInvitation { share: n("t") }),
+            true,
+        ),
+        (
+            admin(
+                "b",
+                Op::DeleteImageRecipe {
+                    recipe: ib_ref(None, "mine"),
+                },
+            ),
+            true,
+        ),
+        (admin("a", Op::AdvanceTime { hours: 13 }), true),
+    ]
+}
+
+#[test]
+fn correct_model_image_builder_sequence_has_no_violation() {
+    run_expecting(&image_builder());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers for corruption tests
 // ---------------------------------------------------------------------------------------------
@@ -211,8 +603,7 @@ fn checker() -> Checker {
 }
 
 fn check(r: &Recorded) -> Vec<Violation> {
-    let v = checker().check_step(&r.before, &r.call, &r.outcome, &r.after);
-    v.into_iter().filter(|v| !known_gap(v)).collect()
+    checker().check_step(&r.before, &r.call, &r.outcome, &r.after)
 }
 
 /// The last recorded step of a sequence.
@@ -594,4 +985,594 @@ fn a_refused_unshare_is_not_a_violation() {
 fn modes_are_selectable() {
     assert_eq!(checker().mode(), Mode::Strict);
     assert_eq!(checker().with_mode(Mode::Lenient).mode(), Mode::Lenient);
+}
+
+// ---------------------------------------------------------------------------------------------
+// INV-01 to INV-20 and NO-SIDE-EFFECT, each on a real step of the model, corrupted
+// ---------------------------------------------------------------------------------------------
+
+/// Step `i` (0-based) of the sharing sequence.
+fn at_sc(i: usize) -> Recorded {
+    last(&sharing()[..=i])
+}
+
+/// Step `i` of the organization sequence.
+fn at_org(i: usize) -> Recorded {
+    last(&organization()[..=i])
+}
+
+/// Step `i` of the Image Builder sequence.
+fn at_ib(i: usize) -> Recorded {
+    run_expecting(&image_builder()[..=i]).pop().unwrap()
+}
+
+const B_COMP: &str = "arn:aws:imagebuilder:us-east-1:100000000002:component/other/1.0.0/1";
+
+#[test]
+fn inv_01_fires_for_a_key_arn_of_another_region() {
+    let mut r = at_ib(0);
+    clean(&r);
+    let k = &mut region_mut(&mut r.after, "a").kms_keys[0];
+    k.arn = k.arn.replace("us-east-1", "eu-west-1");
+    only(
+        InvariantId::Inv01,
+        &check(&r),
+        &["KMS key k", "account a", "another account or Region"],
+    );
+}
+
+#[test]
+fn inv_01_fires_when_a_portfolio_changes_owner() {
+    let mut r = at_sc(1);
+    let p = region_mut(&mut r.after, "a").sc.portfolios.pop().unwrap();
+    region_mut(&mut r.after, "c").sc.portfolios.push(p);
+    region_mut(&mut r.after, "a").usage.remove("Q-01");
+    region_mut(&mut r.after, "c").usage.insert("Q-01".into(), 1);
+    let v = check(&r);
+    // The move also changes c's usage during a's call: QUOTA-OWNER-ONLY sees that half.
+    let v: Vec<Violation> = v
+        .into_iter()
+        .filter(|x| x.invariant != InvariantId::QuotaOwnerOnly)
+        .collect();
+    only(
+        InvariantId::Inv01,
+        &v,
+        &["portfolio shared", "account a", "account c"],
+    );
+}
+
+#[test]
+fn inv_02_fires_for_an_associated_resource_the_share_owner_does_not_own() {
+    let mut r = at_ib(3);
+    clean(&r);
+    region_mut(&mut r.after, "a").ram.shares[0].resources[0].entity = B_COMP.into();
+    only(
+        InvariantId::Inv02,
+        &check(&r),
+        &["resource share s", "account a", B_COMP, "does not own"],
+    );
+}
+
+#[test]
+fn inv_03_fires_for_an_import_whose_share_was_deleted() {
+    let mut r = at_sc(4);
+    clean(&r);
+    region_mut(&mut r.after, "a").sc.portfolios[0]
+        .shares
+        .clear();
+    only(
+        InvariantId::Inv03,
+        &check(&r),
+        &["account b", "portfolio shared", "no accepted account share"],
+    );
+}
+
+#[test]
+fn inv_04_fires_for_a_local_copy_whose_source_is_not_imported() {
+    let mut r = at_sc(13);
+    let b = region_mut(&mut r.after, "b");
+    let local =
+        b.sc.portfolios
+            .iter_mut()
+            .find(|p| p.name == n("local"))
+            .unwrap();
+    local.products[0].source_portfolio = Some(n("elsewhere"));
+    only(
+        InvariantId::Inv04,
+        &check(&r),
+        &[
+            "portfolio local",
+            "account b",
+            "web",
+            "elsewhere",
+            "no longer imports",
+        ],
+    );
+}
+
+#[test]
+fn inv_05_fires_when_a_recipient_call_changes_the_owners_portfolio() {
+    let mut r = at_sc(4);
+    let c = sharesim_core::observe::ConstraintView {
+        product: n("web"),
+        kind: "TEMPLATE".into(),
+        name: n("sneaky"),
+        owner: n("b"),
+        inherited: false,
+        effective: true,
+        parameters: "rules=1".into(),
+    };
+    region_mut(&mut r.after, "a").sc.portfolios[0]
+        .constraints
+        .push(c.clone());
+    region_mut(&mut r.after, "b").sc.imported[0]
+        .constraints
+        .push(c);
+    let v: Vec<Violation> = check(&r)
+        .into_iter()
+        // The owner's portfolio now also shows a constraint created by b: INV-07 sees that half.
+        .filter(|x| x.invariant != InvariantId::Inv07)
+        .collect();
+    only(
+        InvariantId::Inv05,
+        &v,
+        &[
+            "portfolio shared",
+            "account a",
+            "AcceptPortfolioShare",
+            "account b",
+        ],
+    );
+}
+
+#[test]
+fn inv_06_fires_for_a_launch_constraint_with_both_roles() {
+    let mut r = at_org(22);
+    clean(&r);
+    let b = region_mut(&mut r.after, "b");
+    let lp =
+        b.sc.portfolios
+            .iter_mut()
+            .find(|p| p.name == n("lp"))
+            .unwrap();
+    let own = lp
+        .constraints
+        .iter_mut()
+        .find(|c| c.name == n("own"))
+        .unwrap();
+    own.parameters = format!("{} local_role=Launch", own.parameters);
+    only(
+        InvariantId::Inv06,
+        &check(&r),
+        &[
+            "portfolio lp",
+            "account b",
+            "product x",
+            "both a role ARN and a local role name",
+        ],
+    );
+}
+
+#[test]
+fn inv_07_fires_for_a_stale_inherited_constraint() {
+    let mut r = at_org(22);
+    let b = region_mut(&mut r.after, "b");
+    let lp =
+        b.sc.portfolios
+            .iter_mut()
+            .find(|p| p.name == n("lp"))
+            .unwrap();
+    let lc = lp
+        .constraints
+        .iter_mut()
+        .find(|c| c.name == n("lc"))
+        .unwrap();
+    assert!(lc.inherited);
+    lc.parameters = "local_role=Stale".into();
+    only(
+        InvariantId::Inv07,
+        &check(&r),
+        &[
+            "portfolio lp",
+            "account b",
+            "lc",
+            "not a current constraint of its source portfolio p",
+        ],
+    );
+}
+
+#[test]
+fn inv_08_fires_for_a_path_of_an_end_user_who_is_not_associated() {
+    let mut r = at_sc(13);
+    region_mut(&mut r.after, "b").sc.imported[0]
+        .principals
+        .clear();
+    only(
+        InvariantId::Inv08,
+        &check(&r),
+        &["account b", "alice", "portfolio shared", "not associated"],
+    );
+}
+
+#[test]
+fn inv_08_fires_for_a_missing_path_in_strict_mode_only() {
+    let mut r = at_sc(13);
+    region_mut(&mut r.after, "b")
+        .sc
+        .launch_paths
+        .retain(|p| p.portfolio != n("local"));
+    only(
+        InvariantId::Inv08,
+        &check(&r),
+        &["account b", "alice", "local", "no launch path"],
+    );
+    let lenient = checker().with_mode(Mode::Lenient);
+    assert_eq!(
+        lenient.check_step(&r.before, &r.call, &r.outcome, &r.after),
+        vec![]
+    );
+}
+
+#[test]
+fn inv_09_fires_for_a_local_role_name_resolved_in_the_owners_account() {
+    let mut r = at_org(19);
+    clean(&r);
+    let b = region_mut(&mut r.after, "b");
+    let path =
+        b.sc.launch_paths
+            .iter_mut()
+            .find(|p| p.portfolio == n("p"))
+            .unwrap();
+    let role = path.launch_role.clone().unwrap();
+    assert!(role.contains("100000000002"), "{role}");
+    // m is account 4.
+    path.launch_role = Some(role.replace("100000000002", "100000000004"));
+    path.paying_account = n("m");
+    only(
+        InvariantId::Inv09,
+        &check(&r),
+        &[
+            "account b",
+            "dev-1",
+            "product x",
+            "LocalRoleName Launch",
+            "end user's account b",
+        ],
+    );
+}
+
+#[test]
+fn inv_09_fires_when_the_inherited_launch_constraint_is_not_overridden() {
+    let mut r = at_org(22);
+    let b = region_mut(&mut r.after, "b");
+    let lp =
+        b.sc.portfolios
+            .iter_mut()
+            .find(|p| p.name == n("lp"))
+            .unwrap();
+    lp.constraints
+        .iter_mut()
+        .find(|c| c.name == n("lc"))
+        .unwrap()
+        .effective = true;
+    let v = check(&r);
+    only(
+        InvariantId::Inv09,
+        &v,
+        &[
+            "portfolio lp",
+            "inherited LAUNCH constraint lc",
+            "overrides",
+        ],
+    );
+}
+
+#[test]
+fn inv_10_fires_when_a_provisioned_products_record_changes() {
+    let mut r = at_sc(13);
+    let b = region_mut(&mut r.after, "b");
+    b.sc.provisioned_products
+        .iter_mut()
+        .find(|p| p.name == n("pp1"))
+        .unwrap()
+        .path = n("local");
+    only(
+        InvariantId::Inv10,
+        &check(&r),
+        &["pp1", "account b", "changed its record"],
+    );
+}
+
+#[test]
+fn inv_11_fires_for_a_product_deleted_while_associated() {
+    let before = at_sc(4).after;
+    let call = admin("a", Op::DeleteProduct { product: n("web") });
+    let r = synthetic(&before, call, |o| {
+        let a = region_mut(o, "a");
+        a.sc.products.clear();
+        a.usage.remove("Q-02");
+    });
+    only(
+        InvariantId::Inv11,
+        &check(&r),
+        &["product web", "account a", "shared"],
+    );
+}
+
+#[test]
+fn inv_12_fires_when_an_account_entering_a_shared_ou_is_not_imported() {
+    let mut r = at_org(28);
+    clean(&r);
+    let b = region_mut(&mut r.after, "b");
+    b.sc.imported.clear();
+    b.sc.launch_paths.clear();
+    only(
+        InvariantId::Inv12,
+        &check(&r),
+        &[
+            "account b",
+            "OrganizationalUnit(\"dev\")",
+            "portfolio p",
+            "no AWS_ORGANIZATIONS import",
+        ],
+    );
+}
+
+#[test]
+fn inv_12_fires_for_an_account_under_a_missing_ou() {
+    let mut r = at_org(6);
+    let org = r.after.organizations.get_mut(&n("acme")).unwrap();
+    org.accounts.insert(n("b"), Parent::Ou(n("ghost")));
+    only(
+        InvariantId::Inv12,
+        &check(&r),
+        &["account b", "ghost", "does not exist"],
+    );
+}
+
+#[test]
+fn inv_13_fires_for_an_accessible_resource_without_a_covering_share() {
+    let mut r = at_ib(5);
+    clean(&r);
+    let comp = r.after.accounts[&n("a")].regions[&Region::from(R)].ib.owned[0]
+        .arn
+        .clone();
+    region_mut(&mut r.after, "c")
+        .ram
+        .accessible_resources
+        .push(comp.clone());
+    only(
+        InvariantId::Inv13,
+        &check(&r),
+        &["account c", &comp, "no principal covers c"],
+    );
+}
+
+#[test]
+fn inv_14_fires_for_an_invitation_that_leaves_a_terminal_state() {
+    let mut r = at_ib(17);
+    clean(&r);
+    let c = region_mut(&mut r.after, "c");
+    let inv = c
+        .ram
+        .invitations
+        .iter_mut()
+        .find(|i| i.share == n("t"))
+        .unwrap();
+    assert_eq!(inv.status, "REJECTED");
+    inv.status = "PENDING".into();
+    only(
+        InvariantId::Inv14,
+        &check(&r),
+        &[
+            "account c",
+            "share t",
+            "REJECTED",
+            "left their terminal state",
+        ],
+    );
+}
+
+#[test]
+fn inv_14_fires_for_an_acceptance_without_the_receivers_call() {
+    let mut r = at_ib(15);
+    let c = region_mut(&mut r.after, "c");
+    c.ram
+        .invitations
+        .iter_mut()
+        .find(|i| i.share == n("t"))
+        .unwrap()
+        .status = "ACCEPTED".into();
+    only(
+        InvariantId::Inv14,
+        &check(&r),
+        &[
+            "account c",
+            "share t",
+            "became ACCEPTED",
+            "RejectResourceShareInvitation",
+        ],
+    );
+}
+
+#[test]
+fn inv_15_fires_for_a_pending_principal_without_an_invitation() {
+    let mut r = at_ib(3);
+    region_mut(&mut r.after, "b").ram.invitations.clear();
+    only(
+        InvariantId::Inv15,
+        &check(&r),
+        &[
+            "resource share s",
+            "account b",
+            "ASSOCIATING",
+            "no PENDING invitation",
+        ],
+    );
+}
+
+#[test]
+fn inv_16_fires_for_a_wrong_external_flag() {
+    let mut r = at_ib(3);
+    region_mut(&mut r.after, "a").ram.shares[0].principals[0].external = false;
+    only(
+        InvariantId::Inv16,
+        &check(&r),
+        &["resource share s", "account b", "external=false", "outside"],
+    );
+}
+
+#[test]
+fn inv_17_fires_when_a_consumer_sees_a_resource_not_shared_with_it() {
+    let mut r = at_ib(5);
+    let comp = r.after.accounts[&n("a")].regions[&Region::from(R)].ib.owned[0].clone();
+    region_mut(&mut r.after, "c").ib.shared.push(comp);
+    only(
+        InvariantId::Inv17,
+        &check(&r),
+        &["account c", "comp", "no ACTIVE STANDARD share covering c"],
+    );
+}
+
+#[test]
+fn inv_17_fires_when_a_consumer_sees_the_owners_policy() {
+    let mut r = at_ib(5);
+    region_mut(&mut r.after, "b").ib.shared[0].policy_principals = vec![n("c")];
+    only(
+        InvariantId::Inv17,
+        &check(&r),
+        &["account b", "differently from its owner a"],
+    );
+}
+
+#[test]
+fn inv_18_fires_for_a_recipe_built_on_an_inaccessible_component() {
+    let mut r = at_ib(6);
+    clean(&r);
+    let b = region_mut(&mut r.before, "b");
+    b.ram.accessible_resources.clear();
+    b.ib.shared.clear();
+    only(
+        InvariantId::Inv18,
+        &check(&r),
+        &["mine", "account b", "account a", "could not access"],
+    );
+}
+
+#[test]
+fn inv_19_fires_for_a_build_with_a_key_the_consumer_cannot_use() {
+    let mut r = at_ib(9);
+    clean(&r);
+    let b = region_mut(&mut r.after, "b");
+    let image =
+        b.ib.owned
+            .iter_mut()
+            .find(|x| x.kind == IbKind::Image)
+            .unwrap();
+    assert_eq!(image.status, "FAILED");
+    image.status = "AVAILABLE".into();
+    only(
+        InvariantId::Inv19,
+        &check(&r),
+        &["account b", "comp", "account a", "not b"],
+    );
+}
+
+#[test]
+fn inv_20_fires_for_a_reused_name_with_other_parameters_that_succeeds() {
+    let before = at_sc(4).after;
+    let call = admin(
+        "a",
+        Op::CreatePortfolio {
+            portfolio: n("shared"),
+            display_name: Some("Another".into()),
+            provider_name: None,
+        },
+    );
+    let r = synthetic(&before, call, |_| {});
+    only(
+        InvariantId::Inv20,
+        &check(&r),
+        &["CreatePortfolio", "account a", "must fail"],
+    );
+}
+
+#[test]
+fn inv_20_fires_for_a_repeated_create_that_changes_something() {
+    let mut r = at_sc(0);
+    r.before = r.after.clone();
+    region_mut(&mut r.after, "a").sc.portfolios[0].display_name = "shared again".into();
+    let v: Vec<Violation> = check(&r);
+    only(
+        InvariantId::Inv20,
+        &v,
+        &["CreatePortfolio", "account a", "changes nothing"],
+    );
+}
+
+#[test]
+fn inv_20_fires_for_a_structural_limit() {
+    let r = at_sc(2);
+    let quotas = Quotas {
+        products_per_portfolio: 0,
+        ..Quotas::default()
+    };
+    let v = Checker::new(&quotas).check_state(&r.after);
+    only(
+        InvariantId::Inv20,
+        &v,
+        &["account a", "portfolio shared products", "Q-03"],
+    );
+}
+
+#[test]
+fn no_side_effect_fires_when_a_read_changes_the_world() {
+    let mut r = at_sc(7);
+    clean(&r);
+    r.after
+        .accounts
+        .get_mut(&n("b"))
+        .unwrap()
+        .iam
+        .users
+        .push(n("mallory"));
+    only(
+        InvariantId::NoSideEffect,
+        &check(&r),
+        &[
+            "ListLaunchPaths",
+            "account b",
+            "only reads",
+            "account b iam",
+        ],
+    );
+}
+
+#[test]
+fn no_side_effect_fires_when_a_rejected_call_changes_the_world() {
+    let mut r = at_ib(7);
+    clean(&r);
+    region_mut(&mut r.after, "a").ram.shares[0].name = n("renamed");
+    let v: Vec<Violation> = check(&r)
+        .into_iter()
+        .filter(|x| x.invariant == InvariantId::NoSideEffect)
+        .collect();
+    only(
+        InvariantId::NoSideEffect,
+        &v,
+        &["DisassociateResourceShare", "rejected", "ram.shares"],
+    );
+}
+
+#[test]
+fn violations_serialise_with_their_ids() {
+    let mut r = at_sc(4);
+    region_mut(&mut r.after, "a").sc.portfolios[0]
+        .shares
+        .clear();
+    let json = serde_json::to_string(&check(&r)).unwrap();
+    assert!(json.contains("\"invariant\":\"INV-03\""), "{json}");
+    assert_eq!(InvariantId::ALL.len(), 25);
+    let ids: std::collections::BTreeSet<&str> = InvariantId::ALL.iter().map(|i| i.id()).collect();
+    assert_eq!(ids.len(), 25);
 }
