@@ -1,7 +1,8 @@
 //! `sharesim`: the harness around the reference model: scenarios, the explorer, invariants,
 //! conformance and the command line.
 //!
-//! Module map: [`scenario`] (RON format, loader, runner), [`explore`] (seeded exploration),
+//! Module map: [`scenario`] (RON format, loader, runner), [`generate`] (call generation and swarm
+//! profiles), [`explore`] (seeded exploration),
 //! [`render`] (stable text for traces and snapshots), [`step`] (what a harness sees of a call),
 //! [`conform`] (other implementations in lockstep with the model), [`cli`] (the `sharesim`
 //! subcommands).
@@ -10,9 +11,15 @@
 pub mod cli;
 pub mod conform;
 pub mod explore;
+pub mod fuzzing;
+pub mod generate;
 pub mod invariants;
+pub mod regression;
 pub mod render;
 pub mod scenario;
+#[cfg(feature = "faults")]
+pub mod selftest;
+pub mod shrink;
 pub mod step;
 
 use scenario::run::StepChecker;

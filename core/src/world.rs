@@ -187,6 +187,9 @@ pub struct World {
     pub(crate) sc: sc::ScState,
     pub(crate) ram: ram::RamState,
     pub(crate) ib: ib::IbState,
+    /// The planted bug of the fault zoo, if any.
+    #[cfg(feature = "faults")]
+    pub(crate) fault: Option<crate::fault::Fault>,
 }
 
 impl World {
@@ -213,7 +216,26 @@ impl World {
             sc: sc::ScState::default(),
             ram: ram::RamState::default(),
             ib: ib::IbState::default(),
+            #[cfg(feature = "faults")]
+            fault: None,
         }
+    }
+
+    /// A world with a planted bug of the fault zoo (`sharesim selftest`).
+    #[cfg(feature = "faults")]
+    pub fn with_fault(spec: &WorldSpec, fault: crate::fault::Fault) -> World {
+        World {
+            fault: Some(fault),
+            ..World::new(spec)
+        }
+    }
+
+    /// Whether the planted bug `fault` is switched on in this world. Always false without the
+    /// `faults` feature, so that the checks compile away.
+    #[cfg(feature = "faults")]
+    #[allow(dead_code)] // Read by the `// FAULT ZOO:` insertions of the rule modules.
+    pub(crate) fn faulty(&self, fault: crate::fault::Fault) -> bool {
+        self.fault == Some(fault)
     }
 
     /// The configuration in force.

@@ -3,7 +3,12 @@
 
 pub mod check;
 pub mod coverage;
+pub mod fuzz;
+pub mod import_crash;
+pub mod progress;
 pub mod run;
+#[cfg(feature = "faults")]
+pub mod selftest;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -33,6 +38,16 @@ pub enum Command {
     Serve(crate::conform::cli::ServeArgs),
     /// Run the suite against another implementation in lockstep with the reference model.
     Conform(crate::conform::cli::ConformArgs),
+    /// The seeded explorer: generated calls, shrinking of failures, determinism audit.
+    #[command(after_help = fuzz::EXAMPLES)]
+    Fuzz(fuzz::Args),
+    /// Explore every fault of the zoo and report how fast the checker catches it.
+    #[cfg(feature = "faults")]
+    #[command(after_help = selftest::EXAMPLES)]
+    Selftest(selftest::Args),
+    /// Turn a libFuzzer crash artifact of the `ops` target into a regression scenario.
+    #[command(after_help = import_crash::EXAMPLES)]
+    ImportCrash(import_crash::Args),
 }
 
 /// Output formats of reports.
@@ -53,6 +68,10 @@ pub fn main(cli: Cli) -> i32 {
         Command::Coverage(args) => coverage::main(&args),
         Command::Serve(args) => i32::from(crate::conform::cli::serve(&args)),
         Command::Conform(args) => i32::from(crate::conform::cli::conform(&args)),
+        Command::Fuzz(args) => fuzz::main(&args),
+        #[cfg(feature = "faults")]
+        Command::Selftest(args) => selftest::main(&args),
+        Command::ImportCrash(args) => import_crash::main(&args),
     }
 }
 

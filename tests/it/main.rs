@@ -10,6 +10,8 @@
 
 mod ci_templates;
 mod conform;
+mod explore;
+mod fuzz_regressions;
 mod invariants;
 mod scenario_errors;
 mod scenarios;

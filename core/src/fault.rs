@@ -1,0 +1,72 @@
+//! The fault zoo: deliberately broken variants of the model, for measuring the oracle.
+//!
+//! A harness is only as good as what it catches. Each [`Fault`] is a small, realistic bug
+//! planted at one place in a rule module (marked `// FAULT ZOO:` there), switched on for one
+//! world by [`crate::World::with_fault`]. `sharesim selftest` explores each broken world until
+//! the checker reports a violation, and reports the steps and seconds it took and the length of
+//! the shrunk scenario; a fault that is never caught means the oracle has a blind spot.
+//!
+//! This module exists only with the `faults` feature; without it the checks compile away.
+
+use serde::{Deserialize, Serialize};
+
+/// A planted bug.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Fault {
+    /// AcceptPortfolioShare copies the owner's portfolio instead of referencing it: later
+    /// products and versions of the owner never reach the importer (SC-02, SC-49).
+    ImportCopies,
+    /// Removing a product from a shared portfolio does not cascade to the consumers' local
+    /// portfolios that hold it through the import (SC-07).
+    RemovalNoCascadeLocal,
+    /// Removing a product from a portfolio (or the share) terminates the consumers'
+    /// provisioned products (SC-08).
+    RemovalTerminatesProvisioned,
+    /// Accepting a share charges the portfolio to the consumer's quota usage (Q-01, INV-quota).
+    QuotaChargedToConsumer,
+    /// RAM lets the owner unshare a resource that a consumer's recipe depends on (IB-15).
+    UnshareWithDependents,
+    /// Image Builder lets the owner delete a resource that is still shared (IB-16).
+    DeleteWhileShared,
+    /// An imported portfolio can be shared onward by the importer (SC-03).
+    ReshareImported,
+    /// A local role name of a LAUNCH constraint resolves in the portfolio owner's account instead
+    /// of the end user's (IAM-05, SC-60).
+    LocalRoleInOwnerAccount,
+    /// RAM invitations are required even inside an organization with sharing enabled
+    /// (RAM-09, RAM-25).
+    NoOrgAutoAccept,
+    /// A portfolio share is visible to the recipient in every Region, not only the portfolio's
+    /// (INV-01).
+    ShareLeaksRegion,
+    /// A consumer's recipe built on a shared component is visible to the other consumers of
+    /// that component (IB-23).
+    ConsumerSeesOtherConsumersRecipe,
+}
+
+impl Fault {
+    /// Every fault, in declaration order.
+    pub fn all() -> impl Iterator<Item = Fault> {
+        <Fault as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The kebab-case name (`import-copies`).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}

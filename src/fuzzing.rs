@@ -1,0 +1,273 @@
+//! The bodies of the cargo-fuzz targets, as library functions so that `cargo test` runs them
+//! too (on the checked-in regressions in fuzz/regressions/) and the targets stay three lines.
+//!
+//! | target | input | property |
+//! | --- | --- | --- |
+//! | `ops` | [`OpsInput`]: a swarm profile and generated calls | the checker finds no violation and the model never panics |
+//! | `scenario_parse` | bytes | the scenario loader returns a scenario or a positioned error, never panics |
+//! | `protocol` | bytes (JSON lines) | decoding protocol messages never panics; decoded calls apply without panicking |
+//! | `roundtrip` | bytes | a scenario that parses prints to text that parses back to the same scenario |
+
+use crate::explore::{self, Failure, first_violation};
+use crate::generate::{Gen, MAX_FUZZ_CALLS, Swarm};
+use crate::regression;
+use crate::scenario::{FoundBy, load};
+use crate::shrink::{Shrunk, Stats};
+use arbitrary::{Arbitrary, Unstructured};
+use sharesim_core::{Call, World, WorldSpec};
+use std::fmt;
+use std::path::Path;
+
+/// The input of the `ops` target: a swarm profile and the calls the generator drew.
+///
+/// Decoding runs the same generator as the explorer over libFuzzer's bytes, so an input is a
+/// plausible sequence, not noise. Its `Debug` is the RON scenario of the calls, so
+/// `cargo fuzz fmt -s none ops <artifact>` prints a scenario.
+#[derive(Clone, PartialEq)]
+pub struct OpsInput {
+    /// The swarm profile drawn from the first bytes.
+    pub swarm: Swarm,
+    /// The calls.
+    pub calls: Vec<Call>,
+}
+
+impl<'a> Arbitrary<'a> for OpsInput {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        // Half the inputs explore with everything on; the others with a drawn profile.
+        let swarm = if u.arbitrary::<bool>()? {
+            Swarm::from_bits(u.arbitrary()?)
+        } else {
+            Swarm::ALL
+        };
+        let mut generator = Gen::new(swarm);
+        let mut calls = Vec::new();
+        while !u.is_empty() && calls.len() < MAX_FUZZ_CALLS {
+            calls.push(generator.next_call(u)?);
+        }
+        Ok(OpsInput { swarm, calls })
+    }
+
+    fn arbitrary_take_rest(mut u: Unstructured<'a>) -> arbitrary::Result<Self> {
+        Self::arbitrary(&mut u)
+    }
+}
+
+impl OpsInput {
+    /// Decodes bytes exactly as libfuzzer-sys does for `fuzz_target!(|input: OpsInput| ..)`.
+    pub fn from_bytes(data: &[u8]) -> arbitrary::Result<OpsInput> {
+        OpsInput::arbitrary_take_rest(Unstructured::new(data))
+    }
+
+    /// The input as a scenario (not shrunk).
+    pub fn scenario(&self, name: &str) -> crate::scenario::Scenario {
+        let shrunk = Shrunk {
+            spec: explore::world_spec(),
+            calls: self.calls.clone(),
+            invariant: String::new(),
+            message: String::new(),
+            outcome: crate::step::StepOutcome::Ok(sharesim_core::Response::Empty),
+            stats: Stats {
+                original: self.calls.len(),
+                ..Stats::default()
+            },
+        };
+        let mut s = regression::scenario(&shrunk, fuzz_found_by(name, self.swarm, ""));
+        s.description = format!(
+            "libFuzzer input {name}: {} generated calls, not shrunk.",
+            self.calls.len()
+        );
+        s
+    }
+}
+
+fn fuzz_found_by(name: &str, swarm: Swarm, failure: &str) -> FoundBy {
+    FoundBy {
+        driver: "libfuzzer".to_owned(),
+        seed: name.to_owned(),
+        swarm: swarm.to_string(),
+        commit: String::new(),
+        failure: failure.to_owned(),
+        explanation: String::new(),
+    }
+}
+
+impl fmt::Debug for OpsInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match load::print(&self.scenario("input")) {
+            Ok(text) => f.write_str(&text),
+            Err(e) => write!(f, "<unprintable input: {e}>"),
+        }
+    }
+}
+
+/// The `ops` target: replays the input against the reference model with the checker in force.
+pub fn ops(input: &OpsInput) -> Result<(), Box<Failure>> {
+    ops_on(input, &explore::reference)
+}
+
+/// [`ops`] against a given model.
+pub fn ops_on(input: &OpsInput, model: explore::Model) -> Result<(), Box<Failure>> {
+    let spec = explore::world_spec();
+    let checker = crate::checks(&spec.config.quotas);
+    match first_violation(&spec, &input.calls, checker.as_ref(), model) {
+        None => Ok(()),
+        Some((step, invariant, message, outcome)) => Err(Box::new(Failure {
+            seed: 0,
+            swarm: input.swarm,
+            step,
+            calls: input.calls.get(..step).unwrap_or(&input.calls).to_vec(),
+            invariant,
+            message,
+            outcome,
+        })),
+    }
+}
+
+/// The `scenario_parse` target: the loader never panics, whatever the bytes.
+pub fn scenario_parse(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = load::parse(text, Path::new("<fuzz>"));
+    }
+}
+
+/// The `roundtrip` target: a scenario that parses prints and parses back to itself.
+pub fn roundtrip(data: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return Ok(());
+    };
+    let Ok(scenario) = load::parse(text, Path::new("<fuzz>")) else {
+        return Ok(());
+    };
+    let printed = load::print(&scenario).map_err(|e| format!("cannot print: {e}"))?;
+    let back = load::parse(&printed, Path::new("<printed>"))
+        .map_err(|e| format!("the printed scenario does not parse: {e}\n{printed}"))?;
+    if back != scenario {
+        return Err(format!(
+            "the printed scenario reads back differently:\n{printed}"
+        ));
+    }
+    Ok(())
+}
+
+/// The `protocol` target: every line is decoded as the protocol's payloads (a world spec, a
+/// call, a response, an observation); decoding never panics, and decoded calls apply to a world
+/// without panicking.
+pub fn protocol(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut world = World::new(&explore::world_spec());
+    for line in text.lines() {
+        if let Ok(spec) = serde_json::from_str::<WorldSpec>(line) {
+            world = World::new(&spec);
+        }
+        if let Ok(call) = serde_json::from_str::<Call>(line) {
+            let _ = world.apply(&call);
+        }
+        let _ = serde_json::from_str::<sharesim_core::Response>(line);
+        let _ = serde_json::from_str::<sharesim_core::Observation>(line);
+        let _ = serde_json::from_str::<crate::step::StepOutcome>(line);
+    }
+}
+
+/// Replays one checked-in fuzz input of `target` (`fuzz/regressions/<target>/...`): the same
+/// decoding and body as the target. Returns the failure, if the property does not hold.
+pub fn replay(target: &str, data: &[u8]) -> Result<(), String> {
+    match target {
+        "ops" => match OpsInput::from_bytes(data) {
+            Ok(input) => ops(&input).map_err(|f| {
+                format!(
+                    "{} at step {}: {}\n{input:?}",
+                    f.invariant, f.step, f.message
+                )
+            }),
+            Err(_) => Ok(()),
+        },
+        "scenario_parse" => {
+            scenario_parse(data);
+            Ok(())
+        }
+        "protocol" => {
+            protocol(data);
+            Ok(())
+        }
+        "roundtrip" => roundtrip(data),
+        other => Err(format!("unknown fuzz target {other:?}")),
+    }
+}
+
+/// The fuzz targets, by name.
+pub const TARGETS: &[&str] = &["ops", "scenario_parse", "protocol", "roundtrip"];
+
+/// Converts a libFuzzer artifact of the `ops` target into a regression: decode, replay, shrink
+/// and write (into `dir`, when given). Returns the shrunk failure and what was written.
+pub fn import_crash(
+    name: &str,
+    data: &[u8],
+    model: explore::Model,
+    budget: std::time::Duration,
+    dir: Option<&Path>,
+) -> Result<(Shrunk, Option<regression::Written>), String> {
+    let input = OpsInput::from_bytes(data).map_err(|e| format!("cannot decode {name}: {e}"))?;
+    let failure = ops_on(&input, model).err().ok_or_else(|| {
+        format!(
+            "{name} does not fail on this build ({} calls replayed cleanly); its scenario:\n{input:?}",
+            input.calls.len()
+        )
+    })?;
+    let spec = explore::world_spec();
+    let checker = crate::checks(&spec.config.quotas);
+    let provenance = regression::Provenance {
+        driver: "libfuzzer".to_owned(),
+        seed: name.to_owned(),
+        swarm: input.swarm.to_string(),
+    };
+    regression::shrink_and_write(
+        regression::Failing {
+            spec: &spec,
+            calls: &failure.calls,
+            invariant: &failure.invariant,
+        },
+        &provenance,
+        checker.as_ref(),
+        model,
+        budget,
+        dir,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    // PANIC SAFETY: test code.
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_input_prints_as_a_scenario_that_parses() {
+        let bytes: Vec<u8> = (0..4000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let input = OpsInput::from_bytes(&bytes).unwrap();
+        assert!(input.calls.len() > 10, "{}", input.calls.len());
+        let text = format!("{input:?}");
+        let back = load::parse(&text, Path::new("<debug>")).unwrap();
+        assert_eq!(back.steps.len(), input.calls.len());
+        assert_eq!(OpsInput::from_bytes(&bytes).unwrap(), input);
+    }
+
+    #[test]
+    fn targets_accept_garbage() {
+        for data in [
+            &b""[..],
+            b"\xff\xfe",
+            b"Scenario(",
+            b"{\"account\":\"a\"}\n[]",
+            b"((((",
+        ] {
+            for target in TARGETS {
+                replay(target, data).unwrap();
+            }
+        }
+        assert!(replay("nope", b"").is_err());
+    }
+}

@@ -1,0 +1,183 @@
+//! Swarm profiles: which groups of operations a run leaves out.
+//!
+//! Swarm testing (Groce et al., ISSTA 2012) runs many configurations that each omit a random
+//! subset of features instead of one configuration with everything on: an omitted feature can no
+//! longer suppress a bug (a `DeletePortfolio` that keeps undoing the state a bug needs), and the
+//! remaining ones get more of the run's length. A profile is a bitmask of switched-off
+//! [`Group`]s, printed as `swarm=<hex>` or as a name, and pinned with `--swarm`.
+
+use super::weights::Group;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use std::fmt;
+use strum::IntoEnumIterator;
+
+/// A swarm profile: the set of [`Group`]s switched off, as a bitmask (bit `g as u32`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Swarm {
+    off: u32,
+}
+
+/// Named profiles, pinnable with `--swarm NAME`.
+pub const NAMED: &[(&str, &[Group])] = &[
+    // Everything on.
+    ("all", &[]),
+    // Service Catalog with the Organizations and IAM it rests on.
+    (
+        "sc-only",
+        &[
+            Group::Kms,
+            Group::RamShare,
+            Group::RamInvite,
+            Group::RamRead,
+            Group::IbCreate,
+            Group::IbDelete,
+            Group::IbPolicy,
+            Group::IbRead,
+            Group::Clock,
+        ],
+    ),
+    // RAM and Image Builder with Organizations, IAM and KMS.
+    (
+        "ram-ib",
+        &[
+            Group::ScPortfolio,
+            Group::ScProduct,
+            Group::ScConstraint,
+            Group::ScPrincipal,
+            Group::ScShare,
+            Group::ScProvision,
+            Group::ScRead,
+        ],
+    ),
+    // Only calls that change the world (reads are left to the observation).
+    ("no-reads", &[Group::ScRead, Group::RamRead, Group::IbRead]),
+    // No deletions: state only grows, which favours bugs that need many entities.
+    (
+        "grow",
+        &[Group::IbDelete, Group::Deletions, Group::OrgShrink],
+    ),
+];
+
+/// The probability, in quarters, that a seed gets a random profile rather than `all`.
+const RANDOM_PROFILE_QUARTERS: u64 = 3;
+
+impl Swarm {
+    /// Everything on.
+    pub const ALL: Swarm = Swarm { off: 0 };
+
+    /// Whether the group is switched on.
+    pub fn enabled(self, group: Group) -> bool {
+        self.off & group.bit() == 0
+    }
+
+    /// The profile with these groups switched off.
+    pub fn without(groups: &[Group]) -> Swarm {
+        Swarm {
+            off: groups.iter().fold(0, |m, g| m | g.bit()),
+        }
+    }
+
+    /// The bitmask of switched-off groups.
+    pub fn bits(self) -> u32 {
+        self.off
+    }
+
+    /// A profile from a raw bitmask (unknown bits are ignored).
+    pub fn from_bits(bits: u32) -> Swarm {
+        Swarm {
+            off: bits & Group::mask(),
+        }
+    }
+
+    /// The profile a seed explores with: `all` for a quarter of the seeds, otherwise each group
+    /// off with probability 1/4, drawn from a generator of its own so that the profile does not
+    /// shift the seed's call stream.
+    pub fn from_seed(seed: u64) -> Swarm {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5357_4152_4d21_0001);
+        if rng.next_u64() % 4 >= RANDOM_PROFILE_QUARTERS {
+            return Swarm::ALL;
+        }
+        let mut off = 0;
+        for g in Group::iter() {
+            if rng.next_u64() % 4 == 0 {
+                off |= g.bit();
+            }
+        }
+        Swarm { off }
+    }
+
+    /// Parses a profile: a name of [`NAMED`], or a hex bitmask with or without `swarm=` / `0x`.
+    pub fn parse(s: &str) -> Result<Swarm, String> {
+        let s = s.trim();
+        let s = s.strip_prefix("swarm=").unwrap_or(s);
+        if let Some((_, groups)) = NAMED.iter().find(|(n, _)| *n == s) {
+            return Ok(Swarm::without(groups));
+        }
+        let hex = s.strip_prefix("0x").unwrap_or(s);
+        u32::from_str_radix(hex, 16)
+            .map(Swarm::from_bits)
+            .map_err(|_| {
+                let names: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
+                format!(
+                    "invalid swarm profile {s:?}: use a name ({}) or a hex mask of groups to \
+                     switch off",
+                    names.join(", ")
+                )
+            })
+    }
+
+    /// The profile's name, if it is a named one.
+    pub fn name(self) -> Option<&'static str> {
+        NAMED
+            .iter()
+            .find(|(_, groups)| Swarm::without(groups) == self)
+            .map(|(n, _)| *n)
+    }
+
+    /// The groups switched off, for people.
+    pub fn off_groups(self) -> Vec<Group> {
+        Group::iter().filter(|g| !self.enabled(*g)).collect()
+    }
+}
+
+impl fmt::Display for Swarm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "{:05x}", self.off),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // PANIC SAFETY: test code.
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn printed_profiles_parse_back() {
+        for seed in 0..64 {
+            let s = Swarm::from_seed(seed);
+            assert_eq!(Swarm::parse(&s.to_string()).unwrap(), s, "seed {seed}");
+            assert_eq!(Swarm::parse(&format!("swarm={s}")).unwrap(), s);
+        }
+        for (name, _) in NAMED {
+            assert_eq!(Swarm::parse(name).unwrap().to_string(), *name);
+        }
+    }
+
+    #[test]
+    fn seeds_get_varied_profiles() {
+        let profiles: std::collections::BTreeSet<Swarm> = (0..64).map(Swarm::from_seed).collect();
+        assert!(profiles.contains(&Swarm::ALL));
+        assert!(profiles.len() > 20, "{profiles:?}");
+    }
+
+    #[test]
+    fn garbage_is_refused_with_the_names() {
+        let err = Swarm::parse("sc-onyl").unwrap_err();
+        assert!(err.contains("sc-only"), "{err}");
+    }
+}

@@ -1,0 +1,671 @@
+//! Shrinking: a failing call sequence reduced to a minimal one that fails the same way, written
+//! as an ordinary scenario.
+//!
+//! The test of a candidate is "replayed on a fresh world, the same invariant fails". Passes run
+//! in order of how much they remove per test, and the whole list repeats until none makes
+//! progress:
+//! 1. *noise*: drop every read-only or rejected call but the failing one, in one test (they
+//!    rarely change the world, and there are many of them);
+//! 2. *entities*: drop a whole account, portfolio, product, component ... with every call that
+//!    names it, ddmin over the entity list so that hundreds of entities cost few tests;
+//! 3. *steps*: ddmin over calls, chunks first (halves, quarters, ... single calls), back to
+//!    front, continuing from the position reached instead of restarting after a success;
+//! 4. *arguments*: per call, drop optional fields and list elements, clear flags, zero numbers,
+//!    move the call to the default Region;
+//! 5. *names*: rename every generated name canonically by first appearance (`port7` becomes
+//!    `port1`, the first account to appear becomes `a`), and drop undeclared-but-unused
+//!    accounts from the world.
+//!
+//! Every candidate that still fails is also cut after its failing step, so the result always
+//! ends with the call that fails.
+
+use crate::explore::{Model, first_violation};
+use crate::generate::{ACCOUNTS, Cat};
+use crate::scenario::run::StepChecker;
+use crate::step::StepOutcome;
+use serde_json::Value;
+use sharesim_core::{Call, Name, WorldSpec};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// A shrunk failure.
+#[derive(Debug, Clone)]
+pub struct Shrunk {
+    /// The world (accounts that the calls still name).
+    pub spec: WorldSpec,
+    /// The minimal calls, the failing one last.
+    pub calls: Vec<Call>,
+    /// The invariant that fails.
+    pub invariant: String,
+    /// Its message on the shrunk sequence.
+    pub message: String,
+    /// The failing call's outcome.
+    pub outcome: StepOutcome,
+    /// What the shrinker did.
+    pub stats: Stats,
+}
+
+/// What the shrinker did, for reports.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Calls before shrinking.
+    pub original: usize,
+    /// Candidates tested.
+    pub tests: usize,
+    /// Passes that removed something: (pass, calls before, calls after).
+    pub passes: Vec<(&'static str, usize, usize)>,
+    /// Whether the time budget ran out before a fixpoint.
+    pub out_of_time: bool,
+    /// Wall time spent.
+    pub elapsed: Duration,
+}
+
+/// The default time budget of a shrink.
+pub const BUDGET: Duration = Duration::from_secs(60);
+
+struct Shrinker<'a> {
+    checker: &'a dyn StepChecker,
+    model: Model<'a>,
+    invariant: String,
+    spec: WorldSpec,
+    calls: Vec<Call>,
+    last: (String, StepOutcome),
+    stats: Stats,
+    deadline: Instant,
+}
+
+impl Shrinker<'_> {
+    /// Tests a candidate; on a failure of the same invariant, adopts it (cut after the failing
+    /// step) and returns true.
+    fn accept(&mut self, spec: &WorldSpec, calls: Vec<Call>) -> bool {
+        self.stats.tests += 1;
+        match first_violation(spec, &calls, self.checker, self.model) {
+            Some((step, invariant, message, outcome)) if invariant == self.invariant => {
+                let mut calls = calls;
+                calls.truncate(step);
+                self.calls = calls;
+                self.spec = spec.clone();
+                self.last = (message, outcome);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn accept_calls(&mut self, calls: Vec<Call>) -> bool {
+        let spec = self.spec.clone();
+        self.accept(&spec, calls)
+    }
+
+    fn out_of_time(&mut self) -> bool {
+        if Instant::now() >= self.deadline {
+            self.stats.out_of_time = true;
+        }
+        self.stats.out_of_time
+    }
+
+    /// Pass 1: drop reads and rejected calls, except the failing call.
+    fn noise(&mut self) {
+        let mut world = (self.model)(&self.spec);
+        let n = self.calls.len();
+        let keep: Vec<Call> = self
+            .calls
+            .iter()
+            .enumerate()
+            .filter(|(i, call)| {
+                // The failing call is kept without applying it (it may be one that panics).
+                i + 1 == n || (!call.op.kind().is_read_only() && world.apply(call).result.is_ok())
+            })
+            .map(|(_, c)| c.clone())
+            .collect();
+        if keep.len() < n {
+            self.accept_calls(keep);
+        }
+    }
+
+    /// Pass 2: ddmin over entities.
+    fn entities(&mut self) {
+        let mut entities = mentioned(&self.calls, &self.spec);
+        // Never drop what the failing call names first: that would only fail the test.
+        let mut size = entities.len() / 2;
+        while size >= 1 && !self.out_of_time() {
+            let mut end = entities.len();
+            while end > 0 && !self.out_of_time() {
+                let start = end.saturating_sub(size);
+                let chunk: BTreeSet<String> = entities
+                    .get(start..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .cloned()
+                    .collect();
+                let (spec, calls) = without_entities(&self.spec, &self.calls, &chunk);
+                if calls.len() < self.calls.len() && self.accept(&spec, calls) {
+                    entities = mentioned(&self.calls, &self.spec);
+                    end = start.min(entities.len());
+                } else {
+                    end = start;
+                }
+            }
+            size /= 2;
+        }
+    }
+
+    /// Pass 3: ddmin over calls, back to front, never restarting.
+    fn steps(&mut self) {
+        let mut size = self.calls.len() / 2;
+        while size >= 1 && !self.out_of_time() {
+            // The failing call is last and is never removed.
+            let mut end = self.calls.len().saturating_sub(1);
+            while end > 0 && !self.out_of_time() {
+                let start = end.saturating_sub(size);
+                let mut candidate = self.calls.clone();
+                candidate.drain(start..end);
+                if self.accept_calls(candidate) {
+                    end = start.min(self.calls.len().saturating_sub(1));
+                } else {
+                    end = start;
+                }
+            }
+            size /= 2;
+        }
+    }
+
+    /// Pass 4: simpler arguments, call by call from the back.
+    fn arguments(&mut self) {
+        let default_region = self.spec.regions.first().cloned();
+        let mut i = self.calls.len();
+        while i > 0 && !self.out_of_time() {
+            i -= 1;
+            let Some(call) = self.calls.get(i).cloned() else {
+                continue;
+            };
+            if let Some(home) = &default_region
+                && &call.region != home
+            {
+                let mut c = call.clone();
+                c.region = home.clone();
+                self.replace(i, c);
+            }
+            let Some(call) = self.calls.get(i).cloned() else {
+                continue;
+            };
+            let Ok(value) = serde_json::to_value(&call.op) else {
+                continue;
+            };
+            for candidate in simplifications(&value) {
+                let Ok(op) = serde_json::from_value(candidate) else {
+                    continue;
+                };
+                let Some(current) = self.calls.get(i).cloned() else {
+                    break;
+                };
+                let c = Call { op, ..current };
+                self.replace(i, c);
+            }
+        }
+    }
+
+    fn replace(&mut self, i: usize, call: Call) -> bool {
+        let mut candidate = self.calls.clone();
+        match candidate.get_mut(i) {
+            Some(slot) if *slot != call => *slot = call,
+            _ => return false,
+        }
+        self.accept_calls(candidate)
+    }
+
+    /// Pass 5: canonical names, and unused accounts dropped.
+    fn names(&mut self) {
+        let map = canonical_names(&self.calls, &self.spec);
+        if map.iter().any(|(k, v)| k != v)
+            && let Some((spec, calls)) = renamed(&self.spec, &self.calls, &map)
+        {
+            self.accept(&spec, calls);
+        }
+        let used = mentioned(&self.calls, &self.spec);
+        let accounts: Vec<Name> = self
+            .spec
+            .accounts
+            .iter()
+            .filter(|a| used.iter().any(|u| u == a.as_str()))
+            .cloned()
+            .collect();
+        if accounts.len() < self.spec.accounts.len() && !accounts.is_empty() {
+            let spec = WorldSpec {
+                accounts,
+                ..self.spec.clone()
+            };
+            let calls = self.calls.clone();
+            self.accept(&spec, calls);
+        }
+        let home = self.spec.regions.first().cloned();
+        if self.spec.regions.len() > 1
+            && self.calls.iter().all(|c| Some(&c.region) == home.as_ref())
+        {
+            let spec = WorldSpec {
+                regions: home.into_iter().collect(),
+                ..self.spec.clone()
+            };
+            let calls = self.calls.clone();
+            self.accept(&spec, calls);
+        }
+    }
+}
+
+/// Shrinks a failing sequence. `invariant` is the id that must keep failing; `budget` bounds
+/// the wall time (the best sequence so far is returned when it runs out). Returns `None` if the
+/// sequence does not fail that invariant to begin with.
+pub fn shrink(
+    spec: &WorldSpec,
+    calls: &[Call],
+    invariant: &str,
+    checker: &dyn StepChecker,
+    model: Model,
+    budget: Duration,
+) -> Option<Shrunk> {
+    let start = Instant::now();
+    let (step, found, message, outcome) = first_violation(spec, calls, checker, model)?;
+    if found != invariant {
+        return None;
+    }
+    let mut s = Shrinker {
+        checker,
+        model,
+        invariant: invariant.to_owned(),
+        spec: spec.clone(),
+        calls: calls.get(..step).unwrap_or(calls).to_vec(),
+        last: (message, outcome),
+        stats: Stats {
+            original: calls.len(),
+            ..Stats::default()
+        },
+        deadline: start + budget,
+    };
+    type Pass<'a> = (&'static str, fn(&mut Shrinker<'a>));
+    let passes: [Pass; 5] = [
+        ("noise", Shrinker::noise),
+        ("entities", Shrinker::entities),
+        ("steps", Shrinker::steps),
+        ("arguments", Shrinker::arguments),
+        ("names", Shrinker::names),
+    ];
+    loop {
+        let round_start = (s.calls.clone(), s.spec.clone());
+        for (name, pass) in &passes {
+            if s.out_of_time() {
+                break;
+            }
+            let before = s.calls.len();
+            pass(&mut s);
+            if s.calls.len() < before {
+                s.stats.passes.push((name, before, s.calls.len()));
+            }
+        }
+        if s.out_of_time() || (s.calls.clone(), s.spec.clone()) == round_start {
+            break;
+        }
+    }
+    s.stats.elapsed = start.elapsed();
+    Some(Shrunk {
+        spec: s.spec,
+        calls: s.calls,
+        invariant: s.invariant,
+        message: s.last.0,
+        outcome: s.last.1,
+        stats: s.stats,
+    })
+}
+
+/// Every string leaf of a value.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+        Value::Object(map) => map.values().for_each(|i| strings(i, out)),
+        _ => {}
+    }
+}
+
+/// The entity names a call mentions: generated names and world accounts, in order.
+fn call_entities(call: &Call, spec: &WorldSpec) -> Vec<String> {
+    let mut leaves = Vec::new();
+    if let Ok(v) = serde_json::to_value(call) {
+        strings(&v, &mut leaves);
+    }
+    leaves
+        .into_iter()
+        .filter(|s| Cat::of(s).is_some() || spec.accounts.iter().any(|a| a.as_str() == s))
+        .collect()
+}
+
+/// The entities of a sequence in order of first appearance (accounts included).
+fn mentioned(calls: &[Call], spec: &WorldSpec) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for call in calls {
+        for e in call_entities(call, spec) {
+            if seen.insert(e.clone()) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// The sequence without every call that names one of `drop`, and the world without the dropped
+/// accounts. The failing (last) call is kept only if it names none of them.
+fn without_entities(
+    spec: &WorldSpec,
+    calls: &[Call],
+    drop: &BTreeSet<String>,
+) -> (WorldSpec, Vec<Call>) {
+    let kept = calls
+        .iter()
+        .filter(|c| !call_entities(c, spec).iter().any(|e| drop.contains(e)))
+        .cloned()
+        .collect();
+    let accounts: Vec<Name> = spec
+        .accounts
+        .iter()
+        .filter(|a| !drop.contains(a.as_str()))
+        .cloned()
+        .collect();
+    let spec = WorldSpec {
+        accounts: if accounts.is_empty() {
+            spec.accounts.clone()
+        } else {
+            accounts
+        },
+        ..spec.clone()
+    };
+    (spec, kept)
+}
+
+/// Simpler variants of an op's JSON: each drops one optional field or list element, clears one
+/// flag or zeroes one number. Variants that no longer deserialize are discarded by the caller.
+fn simplifications(op: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut paths = Vec::new();
+    collect_paths(op, &mut Vec::new(), &mut paths);
+    for path in paths.iter().rev() {
+        let Some(leaf) = get(op, path) else { continue };
+        let mut push = |new: Option<Value>| {
+            let mut v = op.clone();
+            if set(&mut v, path, new) {
+                out.push(v);
+            }
+        };
+        match leaf {
+            Value::Bool(true) => push(Some(Value::Bool(false))),
+            Value::Number(n) if n.as_u64() != Some(0) => push(Some(Value::from(0u64))),
+            Value::Null => {}
+            _ => {}
+        }
+        // Removing the member (an object key: its default; an array element: a shorter list).
+        push(None);
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn collect_paths(v: &Value, prefix: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                prefix.push(Seg::Key(k.clone()));
+                out.push(prefix.clone());
+                collect_paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                prefix.push(Seg::Index(i));
+                out.push(prefix.clone());
+                collect_paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn get<'v>(v: &'v Value, path: &[Seg]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |v, seg| match seg {
+        Seg::Key(k) => v.get(k),
+        Seg::Index(i) => v.get(i),
+    })
+}
+
+/// Sets (or, with `None`, removes) the member at `path`; false if the path does not exist.
+fn set(v: &mut Value, path: &[Seg], new: Option<Value>) -> bool {
+    let Some((last, parent)) = path.split_last() else {
+        return false;
+    };
+    let mut cur = v;
+    for seg in parent {
+        let next = match seg {
+            Seg::Key(k) => cur.get_mut(k),
+            Seg::Index(i) => cur.get_mut(*i),
+        };
+        let Some(next) = next else { return false };
+        cur = next;
+    }
+    match (last, cur, new) {
+        (Seg::Key(k), Value::Object(map), Some(x)) => map.insert(k.clone(), x).is_some(),
+        (Seg::Key(k), Value::Object(map), None) => {
+            // An enum variant is an object with one key; removing it leaves `{}`, which never
+            // deserializes, so it is skipped by the caller.
+            map.remove(k).is_some()
+        }
+        (Seg::Index(i), Value::Array(items), Some(x)) => match items.get_mut(*i) {
+            Some(slot) => {
+                *slot = x;
+                true
+            }
+            None => false,
+        },
+        (Seg::Index(i), Value::Array(items), None) if *i < items.len() => {
+            items.remove(*i);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Canonical names: each category's names renumbered by first appearance, accounts renamed to
+/// `a`, `b`, ... by first appearance.
+fn canonical_names(calls: &[Call], spec: &WorldSpec) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let mut counters: BTreeMap<Cat, usize> = BTreeMap::new();
+    let mut accounts = 0usize;
+    for name in mentioned(calls, spec) {
+        if spec.accounts.iter().any(|a| a.as_str() == name) {
+            let new = ACCOUNTS
+                .get(accounts)
+                .map_or_else(|| name.clone(), |a| (*a).to_owned());
+            accounts += 1;
+            map.insert(name, new);
+        } else if let Some(cat) = Cat::of(&name) {
+            if cat.cold().contains(&name) {
+                // Cold names stay cold: a renumbered one could collide with a created one.
+                map.insert(name.clone(), name);
+                continue;
+            }
+            let n = counters.entry(cat).or_insert(0);
+            *n += 1;
+            map.insert(name, format!("{}{}", cat.prefix(), n));
+        }
+    }
+    map
+}
+
+fn rename_value(v: &mut Value, map: &BTreeMap<String, String>) {
+    match v {
+        Value::String(s) => {
+            if let Some(new) = map.get(s.as_str()) {
+                *s = new.clone();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rename_value(i, map)),
+        Value::Object(m) => m.values_mut().for_each(|i| rename_value(i, map)),
+        _ => {}
+    }
+}
+
+/// The sequence and world with names replaced; `None` if the map is not one-to-one or a
+/// renamed call does not deserialize.
+fn renamed(
+    spec: &WorldSpec,
+    calls: &[Call],
+    map: &BTreeMap<String, String>,
+) -> Option<(WorldSpec, Vec<Call>)> {
+    let targets: BTreeSet<&String> = map.values().collect();
+    if targets.len() != map.len() {
+        return None;
+    }
+    let calls = calls
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(c).ok()?;
+            rename_value(&mut v, map);
+            serde_json::from_value(v).ok()
+        })
+        .collect::<Option<Vec<Call>>>()?;
+    // Accounts that the calls name come first in canonical order; the others keep their
+    // names unless a renamed account took it, in which case they are dropped.
+    let mut accounts: Vec<Name> = spec
+        .accounts
+        .iter()
+        .filter_map(|a| map.get(a.as_str()).map(|n| Name::new(n.clone())))
+        .collect();
+    accounts.sort();
+    for a in &spec.accounts {
+        if !map.contains_key(a.as_str()) && !accounts.contains(a) {
+            accounts.push(a.clone());
+        }
+    }
+    Some((
+        WorldSpec {
+            accounts,
+            ..spec.clone()
+        },
+        calls,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    // PANIC SAFETY: test code.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::explore::reference;
+    use sharesim_core::{Observation, Op, Region};
+
+    /// A checker that fails `INV-T` when a portfolio named in the failing call was shared by
+    /// its owner with another account, and the other account accepted: a stand-in for a real
+    /// invariant that needs a few related calls.
+    struct AcceptedShare;
+
+    impl StepChecker for AcceptedShare {
+        fn check_state(&self, _obs: &Observation) -> Vec<String> {
+            Vec::new()
+        }
+        fn check_step(
+            &self,
+            _before: &Observation,
+            call: &Call,
+            outcome: &StepOutcome,
+            _after: &Observation,
+        ) -> Vec<(String, String)> {
+            match (&call.op, outcome) {
+                (Op::AcceptPortfolioShare { .. }, StepOutcome::Ok(_)) => {
+                    vec![("INV-T".to_owned(), "an accept succeeded".to_owned())]
+                }
+                _ => Vec::new(),
+            }
+        }
+    }
+
+    fn call(account: &str, op: Op) -> Call {
+        Call {
+            account: Name::from(account),
+            principal: None,
+            region: Region::from("us-east-1"),
+            op,
+        }
+    }
+
+    #[test]
+    fn noise_entities_and_names_go() {
+        let spec = crate::generate::world_spec();
+        let mut calls = Vec::new();
+        for i in 1..=30 {
+            calls.push(call(
+                "c",
+                Op::CreatePortfolio {
+                    portfolio: Name::new(format!("port{i}")),
+                    display_name: None,
+                    provider_name: None,
+                },
+            ));
+            calls.push(call("d", Op::ListPortfolios));
+        }
+        calls.push(call(
+            "c",
+            Op::CreatePortfolioShare {
+                portfolio: Name::from("port17"),
+                target: sharesim_core::op::ShareTarget::Account(Name::from("e")),
+                share_tag_options: true,
+                share_principals: false,
+            },
+        ));
+        calls.push(call(
+            "e",
+            Op::AcceptPortfolioShare {
+                portfolio: Name::from("port17"),
+                share_type: None,
+            },
+        ));
+        let shrunk = shrink(&spec, &calls, "INV-T", &AcceptedShare, &reference, BUDGET).unwrap();
+        let text = format!("{:?}", shrunk.calls);
+        assert_eq!(shrunk.calls.len(), 3, "{text}");
+        assert!(text.contains("\"port1\""), "{text}");
+        assert!(!text.contains("share_tag_options: true"), "{text}");
+        assert_eq!(
+            shrunk.spec.accounts,
+            vec![Name::from("a"), Name::from("b")],
+            "{text}"
+        );
+        assert_eq!(shrunk.invariant, "INV-T");
+    }
+
+    #[test]
+    fn a_passing_sequence_does_not_shrink() {
+        let spec = crate::generate::world_spec();
+        let calls = vec![call("a", Op::ListPortfolios)];
+        assert!(shrink(&spec, &calls, "INV-T", &AcceptedShare, &reference, BUDGET).is_none());
+    }
+
+    #[test]
+    fn simplifications_drop_members_and_clear_flags() {
+        let op = serde_json::json!({"CreatePortfolioShare": {"portfolio": "port1",
+            "target": {"Account": "b"}, "share_tag_options": true}});
+        let variants = simplifications(&op);
+        assert!(
+            variants
+                .iter()
+                .any(|v| v["CreatePortfolioShare"]["share_tag_options"] == false)
+        );
+        assert!(
+            variants
+                .iter()
+                .any(|v| v["CreatePortfolioShare"].get("share_tag_options").is_none())
+        );
+    }
+}
