@@ -70,7 +70,8 @@ pub fn scenario(shrunk: &Shrunk, found_by: FoundBy) -> Scenario {
 
 /// The first sentence of a message, on one line.
 pub fn first_sentence(message: &str) -> String {
-    let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first_line = message.lines().next().unwrap_or_default();
+    let one_line = first_line.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.find(". ") {
         Some(i) => one_line.get(..=i).unwrap_or(&one_line).to_owned(),
         None => one_line,

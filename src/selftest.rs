@@ -2,14 +2,17 @@
 //! ([`sharesim_core::fault::Fault`]) until the checker in force catches it, and measure how
 //! long that took and how small the shrunk scenario is.
 //!
-//! A fault that is never caught is a blind spot of the checker (or of the generator, if it never
-//! builds the state the bug needs); the self-test fails then, so oracle strength cannot rot
-//! silently.
+//! A detection counts only if the correct model passes the same sequence: a violation that the
+//! reference model shows too is a bug of the model (or the checker), not the planted one, and
+//! exploration goes on with the next seed. Shrinking keeps that condition, so the shrunk
+//! scenario isolates the planted bug. A fault that is never caught is a blind spot of the
+//! checker (or of the generator, if it never builds the state the bug needs); the self-test
+//! fails then, so oracle strength cannot rot silently.
 
-use crate::explore::{self, Budget, CampaignOptions, EPISODE};
+use crate::explore::{self, Budget, EPISODE, Options, first_violation, reference};
 use sharesim_core::fault::Fault;
 use sharesim_core::{World, WorldSpec};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What exploring one fault found.
 #[derive(Debug, Clone)]
@@ -26,6 +29,8 @@ pub struct FaultResult {
     pub seed: Option<u64>,
     /// The invariant that caught it.
     pub invariant: Option<String>,
+    /// Violations skipped because the correct model shows them too.
+    pub background: usize,
     /// Calls in the failing sequence before shrinking.
     pub failing_len: usize,
     /// Calls after shrinking.
@@ -39,45 +44,63 @@ pub fn model(fault: Fault) -> impl Fn(&WorldSpec) -> World {
     move |spec| World::with_fault(spec, fault)
 }
 
-/// Explores the broken model from `first_seed` until the checker catches it or the budget runs
-/// out, then shrinks the failing sequence (no file is written).
+/// Explores the broken model from `first_seed`, one episode per seed, until the checker catches
+/// the planted bug or the budget runs out, then shrinks the failing sequence (no file is
+/// written).
 pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duration) -> FaultResult {
+    let start = Instant::now();
     let spec = explore::world_spec();
     let checker = crate::checks(&spec.config.quotas);
     let broken = model(fault);
-    let opts = CampaignOptions {
-        first_seed,
-        budget,
-        episode: EPISODE,
-        swarm: None,
-    };
-    let c = explore::campaign(&opts, checker.as_ref(), &broken, &mut |_| {});
     let mut result = FaultResult {
         fault,
-        caught: c.failure.is_some(),
-        steps: c.steps,
-        seconds: c.elapsed.as_secs_f64(),
+        caught: false,
+        steps: 0,
+        seconds: 0.0,
         seed: None,
         invariant: None,
+        background: 0,
         failing_len: 0,
         shrunk_len: None,
         shrink_seconds: 0.0,
     };
-    if let Some(f) = c.failure {
-        result.seed = Some(f.seed);
-        result.invariant = Some(f.invariant.clone());
-        result.failing_len = f.calls.len();
-        if let Some(shrunk) = crate::shrink::shrink(
-            &spec,
-            &f.calls,
-            &f.invariant,
-            checker.as_ref(),
-            &broken,
-            shrink_budget,
-        ) {
-            result.shrunk_len = Some(shrunk.calls.len());
-            result.shrink_seconds = shrunk.stats.elapsed.as_secs_f64();
+    let mut seed = first_seed;
+    let failure = loop {
+        let steps = match budget {
+            Budget::Steps(limit) if result.steps >= limit => break None,
+            Budget::Steps(limit) => EPISODE.min(limit - result.steps),
+            Budget::Time(t) if start.elapsed() >= t => break None,
+            Budget::Time(_) => EPISODE,
+        };
+        let report = explore::explore_with(&Options::new(seed, steps), checker.as_ref(), &broken);
+        result.steps += report.steps;
+        seed = seed.wrapping_add(1);
+        let Some(f) = report.failure else { continue };
+        if first_violation(&spec, &f.calls, checker.as_ref(), &reference).is_some() {
+            result.background += 1;
+            continue;
         }
+        break Some(f);
+    };
+    result.seconds = start.elapsed().as_secs_f64();
+    let Some(f) = failure else {
+        return result;
+    };
+    result.caught = true;
+    result.seed = Some(f.seed);
+    result.invariant = Some(f.invariant.clone());
+    result.failing_len = f.calls.len();
+    if let Some(shrunk) = crate::shrink::shrink_against(
+        &spec,
+        &f.calls,
+        &f.invariant,
+        checker.as_ref(),
+        &broken,
+        Some(&reference),
+        shrink_budget,
+    ) {
+        result.shrunk_len = Some(shrunk.calls.len());
+        result.shrink_seconds = shrunk.stats.elapsed.as_secs_f64();
     }
     result
 }

@@ -66,6 +66,7 @@ pub const BUDGET: Duration = Duration::from_secs(60);
 struct Shrinker<'a> {
     checker: &'a dyn StepChecker,
     model: Model<'a>,
+    baseline: Option<Model<'a>>,
     invariant: String,
     spec: WorldSpec,
     calls: Vec<Call>,
@@ -83,6 +84,13 @@ impl Shrinker<'_> {
             Some((step, invariant, message, outcome)) if invariant == self.invariant => {
                 let mut calls = calls;
                 calls.truncate(step);
+                // With a baseline (the correct model, when shrinking a fault of the zoo), a
+                // candidate that fails there too shows another bug, not this one.
+                if let Some(baseline) = self.baseline
+                    && first_violation(spec, &calls, self.checker, baseline).is_some()
+                {
+                    return false;
+                }
                 self.calls = calls;
                 self.spec = spec.clone();
                 self.last = (message, outcome);
@@ -263,6 +271,20 @@ pub fn shrink(
     model: Model,
     budget: Duration,
 ) -> Option<Shrunk> {
+    shrink_against(spec, calls, invariant, checker, model, None, budget)
+}
+
+/// [`shrink`], keeping only candidates that pass on `baseline` (the correct model): the
+/// shrinker of the fault zoo, which must not drift to a bug the correct model has too.
+pub fn shrink_against(
+    spec: &WorldSpec,
+    calls: &[Call],
+    invariant: &str,
+    checker: &dyn StepChecker,
+    model: Model,
+    baseline: Option<Model>,
+    budget: Duration,
+) -> Option<Shrunk> {
     let start = Instant::now();
     let (step, found, message, outcome) = first_violation(spec, calls, checker, model)?;
     if found != invariant {
@@ -271,6 +293,7 @@ pub fn shrink(
     let mut s = Shrinker {
         checker,
         model,
+        baseline,
         invariant: invariant.to_owned(),
         spec: spec.clone(),
         calls: calls.get(..step).unwrap_or(calls).to_vec(),

@@ -69,7 +69,13 @@ pub fn main(args: &Args) -> i32 {
     let checker = crate::checks(&explore::world_spec().config.quotas);
     if args.audit {
         let steps = args.steps.unwrap_or(args.episode);
-        let audit = explore::audit(args.seed, steps, checker.as_ref(), model.as_ref());
+        // Determinism, not invariants: no checker, so neither run stops at a violation.
+        let audit = explore::audit(
+            args.seed,
+            steps,
+            &crate::scenario::run::NoChecks,
+            model.as_ref(),
+        );
         return match audit.first_divergence {
             None => {
                 println!(
