@@ -156,6 +156,19 @@ pub(crate) fn classify(
     p: &RamPrincipal,
 ) -> Result<(Start, PrincipalAssoc), ApiError> {
     let inside = in_owner_org(world, owner, p);
+    // RAM-06, A-08: without the switch, a foreign organization or OU cannot be found at all,
+    // whatever the share allows.
+    if principal_account(p).is_none()
+        && node_org(world, p) != world.org.org_of(owner)
+        && !world.config.allow_foreign_org_principals
+    {
+        ctx.hit("A-08");
+        return Err(reject(
+            Exception::UnknownResourceException,
+            "RAM-06",
+            format!("{p:?} could not be found: only your own organization can be named"),
+        ));
+    }
     if !allow_external && !inside {
         return Err(reject(
             Exception::InvalidParameterException,
@@ -167,14 +180,6 @@ pub(crate) fn classify(
     match principal_account(p) {
         None => {
             let own_org = node_org(world, p) == world.org.org_of(owner);
-            if !own_org && !world.config.allow_foreign_org_principals {
-                ctx.hit("A-08");
-                return Err(reject(
-                    Exception::UnknownResourceException,
-                    "RAM-06",
-                    format!("{p:?} could not be found: only your own organization can be named"),
-                ));
-            }
             if !sharing_enabled(world, owner) {
                 ctx.hit("IB-05");
                 return Err(reject(
