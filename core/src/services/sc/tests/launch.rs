@@ -391,3 +391,26 @@ fn the_observation_lists_every_end_user_s_paths() {
     );
     assert!(view(&w, "c").launch_paths.is_empty());
 }
+
+#[test]
+fn provisioned_products_are_regional() {
+    let mut w = imported_shop();
+    ok(provision(&mut w, "b", "alice", "net", None));
+    let o = call_in(
+        &mut w,
+        "b",
+        "us-west-2",
+        Op::TerminateProvisionedProduct {
+            provisioned_product: "net".into(),
+        },
+    );
+    rejected(&o, Rnf, "SC-61");
+    // Nothing is visible to an end user in another Region.
+    let o = w.apply(&Call {
+        account: "b".into(),
+        principal: Some(Principal::User("alice".into())),
+        region: "us-west-2".into(),
+        op: Op::SearchProducts,
+    });
+    assert_eq!(ok(o), Response::Products(vec![]));
+}

@@ -547,3 +547,74 @@ fn node_share_update_and_delete_need_the_org_admin() {
         assert!(imports(&w, acct).is_empty());
     }
 }
+
+#[test]
+fn listings_of_organization_shares() {
+    use crate::op::DescribeShareType as D;
+    let mut w = hub();
+    ok(node_share(&mut w, "m", ou_target("dev"), true));
+    ok(node_share(
+        &mut w,
+        "m",
+        ShareTarget::OrganizationMemberAccount("c".into()),
+        false,
+    ));
+    let describe = |w: &mut World, t| {
+        let Response::PortfolioShares(s) = ok(call(
+            w,
+            "m",
+            Op::DescribePortfolioShares {
+                portfolio: "hub".into(),
+                share_type: t,
+            },
+        )) else {
+            panic!("expected shares");
+        };
+        s.into_iter()
+            .map(|s| (s.target, s.accepted, s.share_principals))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        describe(&mut w, D::OrganizationalUnit),
+        [(ou_target("dev"), true, true)]
+    );
+    assert_eq!(
+        describe(&mut w, D::OrganizationMemberAccount),
+        [(
+            ShareTarget::OrganizationMemberAccount("c".into()),
+            true,
+            false
+        )]
+    );
+    assert!(describe(&mut w, D::Organization).is_empty());
+    assert!(describe(&mut w, D::Account).is_empty());
+    assert_eq!(
+        ok(call(
+            &mut w,
+            "m",
+            Op::ListPortfolioAccess {
+                portfolio: "hub".into(),
+            },
+        )),
+        Response::AccountIds(vec!["b".into(), "c".into()])
+    );
+    let accepted = |w: &mut World, acct: &str, t| {
+        let Response::Portfolios(ps) = ok(call(
+            w,
+            acct,
+            Op::ListAcceptedPortfolioShares { share_type: t },
+        )) else {
+            panic!("expected portfolios");
+        };
+        ps.into_iter()
+            .map(|p| p.name.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        accepted(&mut w, "b", Some(PortfolioShareType::AwsOrganizations)),
+        ["hub"]
+    );
+    assert!(accepted(&mut w, "b", None).is_empty());
+    assert!(accepted(&mut w, "b", Some(PortfolioShareType::AwsServicecatalog)).is_empty());
+    assert!(accepted(&mut w, "a", Some(PortfolioShareType::AwsOrganizations)).is_empty());
+}

@@ -535,3 +535,37 @@ fn list_portfolios_excludes_imports() {
     assert_eq!(ps.len(), 1);
     assert!(ps[0].arn.ends_with(":user/alice"));
 }
+
+#[test]
+fn provider_name_and_principal_listing_errors() {
+    let mut w = imported_shop();
+    let o = call(
+        &mut w,
+        "a",
+        Op::CreatePortfolio {
+            portfolio: "q".into(),
+            display_name: None,
+            provider_name: Some("p".repeat(51)),
+        },
+    );
+    rejected(&o, Ipe, "SC-42");
+    let o = call(
+        &mut w,
+        "c",
+        Op::ListPrincipalsForPortfolio {
+            portfolio: "base".into(),
+        },
+    );
+    rejected(&o, Rnf, "SC-40");
+    // The owner lists its own principals, never the recipient's.
+    let Response::Principals(ps) = ok(call(
+        &mut w,
+        "a",
+        Op::ListPrincipalsForPortfolio {
+            portfolio: "base".into(),
+        },
+    )) else {
+        panic!("expected principals");
+    };
+    assert!(ps.is_empty());
+}
