@@ -51,7 +51,18 @@ pub(super) fn covers(
     if let Some(frozen) = &share.frozen {
         return frozen.contains(account);
     }
-    share.grandfathered.contains(account) || covers_live(world, target, share, account)
+    covers_live(world, target, share, account)
+        || (share.grandfathered.contains(account) && !in_share_org(world, share, account))
+}
+
+/// Whether `account` is currently a member of the node share's organization. A grandfathered
+/// account (SC-33) that joins the organization again follows the tree like any member `[MODEL]`.
+fn in_share_org(world: &World, share: &PortfolioShare, account: &Name) -> bool {
+    share
+        .organization
+        .as_ref()
+        .and_then(|o| world.org.orgs.get(o))
+        .is_some_and(|o| o.accounts.contains_key(account))
 }
 
 /// Coverage against the current tree only.
@@ -103,7 +114,12 @@ fn coverage(
                         .collect::<BTreeSet<Name>>()
                 })
                 .unwrap_or_default();
-            live.union(&share.grandfathered).cloned().collect()
+            let outside = share
+                .grandfathered
+                .iter()
+                .filter(|a| !in_share_org(world, share, a))
+                .cloned();
+            live.into_iter().chain(outside).collect()
         }
     };
     out.remove(owner);

@@ -346,7 +346,12 @@ fn expected_coverage(
                 .into_iter()
                 .filter(|a| org.is_some_and(|o| o.accounts.contains_key(a)))
                 .collect();
-            live.extend(s.grandfathered.iter().cloned());
+            live.extend(
+                s.grandfathered
+                    .iter()
+                    .filter(|a| org.is_none_or(|o| !o.accounts.contains_key(*a)))
+                    .cloned(),
+            );
             live
         }
     };

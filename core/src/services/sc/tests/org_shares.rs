@@ -440,6 +440,15 @@ fn disabled_access_freezes_coverage_and_re_enable_keeps_leavers() {
     assert!(!org_import(&w, "a"));
     assert!(org_import(&w, "b"));
     assert!(org_import(&w, "c"));
+    // Back in the organization, outside the shared OU, the tree decides again.
+    ok(call(
+        &mut w,
+        "m",
+        Op::InviteAccountToOrganization {
+            account: "b".into(),
+        },
+    ));
+    assert!(!org_import(&w, "b"));
 }
 
 #[test]
