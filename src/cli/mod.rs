@@ -35,8 +35,10 @@ pub enum Command {
     #[command(after_help = coverage::EXAMPLES)]
     Coverage(coverage::Args),
     /// Serve the reference model over the conformance protocol on stdin/stdout.
+    #[command(after_help = crate::conform::cli::SERVE_EXAMPLES)]
     Serve(crate::conform::cli::ServeArgs),
     /// Run the suite against another implementation in lockstep with the reference model.
+    #[command(after_help = crate::conform::cli::CONFORM_EXAMPLES)]
     Conform(crate::conform::cli::ConformArgs),
     /// The seeded explorer: generated calls, shrinking of failures, determinism audit.
     #[command(after_help = fuzz::EXAMPLES)]

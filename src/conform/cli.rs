@@ -17,6 +17,22 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Examples printed after `sharesim serve --help`.
+pub const SERVE_EXAMPLES: &str = "Examples:
+  echo '{\"type\":\"hello\",\"protocol\":1}' | sharesim serve
+  sharesim conform --impl 'sharesim serve'     # the protocol path end to end
+The protocol: docs/PROTOCOL.md";
+
+/// Examples printed after `sharesim conform --help`.
+pub const CONFORM_EXAMPLES: &str = "Examples:
+  sharesim conform --impl 'python3 my_adapter.py --region us-east-1'
+  sharesim conform --impl node --impl-arg adapter.js --cwd ../my-impl --seeds 50
+  sharesim conform --impl ./impl --junit conform.xml --matrix conform.md --force
+  sharesim conform --print-schema > docs/protocol.schema.json
+Exit codes: 0 passed or not applicable, 1 diverged, 2 usage or report error, 3 the
+implementation failed (crash, hang, bad message, other protocol version).
+The protocol: docs/PROTOCOL.md";
+
 /// `sharesim serve`: the reference model over the protocol on stdin/stdout.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ServeArgs {}

@@ -231,6 +231,13 @@ fn a_buggy_implementation_is_reported_at_the_step_with_a_minimal_reproduction() 
         xml.contains("<testcase classname=\"sharesim.conform\" name=\"builtin/iam-basics\"/>"),
         "{xml}"
     );
+    // Written atomically: no temporary file is left beside the reports.
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["matrix.md", "report.xml"]);
     let md = std::fs::read_to_string(&matrix).unwrap();
     assert!(
         md.contains("| builtin/sc-account-share | diverged | 4 |"),
