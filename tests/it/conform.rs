@@ -492,3 +492,76 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// An implementation that answers like real AWS where RULES.md §3 allows it: Image Builder
+/// "not found" as ClientException, and unsharing a resource a consumer depends on as an
+/// accepted call whose disassociation fails later (A-12: the state does not change).
+struct AwsLike(ReferenceImpl);
+
+impl Implementation for AwsLike {
+    fn capabilities(&self) -> Capabilities {
+        self.0.capabilities()
+    }
+    fn reset(&mut self, spec: &WorldSpec) -> Result<(), ImplError> {
+        self.0.reset(spec)
+    }
+    fn call(&mut self, call: &Call) -> Result<StepOutcome, ImplError> {
+        let outcome = self.0.call(call)?;
+        let kind = call.op.kind().name();
+        Ok(match outcome.exception() {
+            Some("ResourceNotFoundException") if kind == "GetComponent" => StepOutcome::Err {
+                exception: "ClientException".into(),
+            },
+            Some("OperationNotPermittedException")
+                if kind == "DisassociateResourceShare"
+                    && self.0.last_rules().contains(&"IB-15") =>
+            {
+                StepOutcome::Ok(sharesim_core::Response::Empty)
+            }
+            _ => outcome,
+        })
+    }
+    fn observe(&mut self) -> Result<PartialObservation, ImplError> {
+        self.0.observe()
+    }
+}
+
+#[test]
+fn implementation_defined_cases_are_accepted_and_named() {
+    let runs: Vec<Run> = runs::builtin()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.name == "builtin/ib-unshare-with-dependents")
+        .collect();
+    // Strict: A-34 is accepted at step 6, but the A-12 success at step 5 is a divergence.
+    let strict = run_suite(
+        &mut AwsLike(ReferenceImpl::new()),
+        ImplInfo::default(),
+        &runs,
+        &options(),
+    );
+    let RunResult::Diverged(d) = &strict.runs[0].result else {
+        panic!("{strict:?}");
+    };
+    assert_eq!((d.step, d.op.as_str()), (5, "DisassociateResourceShare"));
+    // Lenient: both are accepted, and the observation after the accepted unshare must (and does)
+    // still show the association.
+    let lenient = Options {
+        lenient: true,
+        ..options()
+    };
+    let report = run_suite(
+        &mut AwsLike(ReferenceImpl::new()),
+        ImplInfo::default(),
+        &runs,
+        &lenient,
+    );
+    assert_eq!(
+        report.runs[0].result,
+        RunResult::Passed {
+            steps: 8,
+            observations: 8,
+            allowed: vec![(5, "A-12".to_owned()), (6, "A-34".to_owned())],
+        }
+    );
+}
