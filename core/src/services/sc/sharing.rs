@@ -72,6 +72,10 @@ fn covers_live(
     share: &PortfolioShare,
     account: &Name,
 ) -> bool {
+    // ORG-11: an account node is the account itself, wherever it is now `[MODEL]`.
+    if let ShareTarget::OrganizationMemberAccount(a) = target {
+        return a == account;
+    }
     let Some(org) = share
         .organization
         .as_ref()
@@ -83,12 +87,11 @@ fn covers_live(
         return false;
     }
     match target {
-        ShareTarget::Account(_) => false,
+        ShareTarget::Account(_) | ShareTarget::OrganizationMemberAccount(_) => false,
         ShareTarget::Organization(o) => share.organization.as_ref() == Some(o),
         ShareTarget::OrganizationalUnit(ou) => {
             org.ous.contains_key(ou) && world.org.in_node(account, &Node::Ou(ou.clone()))
         }
-        ShareTarget::OrganizationMemberAccount(a) => a == account,
     }
 }
 
@@ -102,18 +105,21 @@ fn coverage(
     let mut out: BTreeSet<Name> = match &share.frozen {
         Some(frozen) => frozen.clone(),
         None => {
-            let live = share
-                .organization
-                .as_ref()
-                .and_then(|o| world.org.orgs.get(o))
-                .map(|org| {
-                    org.accounts
-                        .keys()
-                        .filter(|a| covers_live(world, target, share, a))
-                        .cloned()
-                        .collect::<BTreeSet<Name>>()
-                })
-                .unwrap_or_default();
+            let live: BTreeSet<Name> = match target {
+                ShareTarget::OrganizationMemberAccount(a) => BTreeSet::from([a.clone()]),
+                _ => share
+                    .organization
+                    .as_ref()
+                    .and_then(|o| world.org.orgs.get(o))
+                    .map(|org| {
+                        org.accounts
+                            .keys()
+                            .filter(|a| covers_live(world, target, share, a))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            };
             let outside = share
                 .grandfathered
                 .iter()

@@ -344,7 +344,10 @@ fn expected_coverage(
                 .org
                 .members_of(&node)
                 .into_iter()
-                .filter(|a| org.is_some_and(|o| o.accounts.contains_key(a)))
+                .filter(|a| {
+                    matches!(node, Node::Account(_))
+                        || org.is_some_and(|o| o.accounts.contains_key(a))
+                })
                 .collect();
             live.extend(
                 s.grandfathered
