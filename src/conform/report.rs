@@ -65,9 +65,8 @@ pub fn human(report: &Report) -> String {
                 let at = step.map(|s| format!(" at step {s}")).unwrap_or_default();
                 let _ = writeln!(out, "N/A      {}{at}: {reason}", run.name);
             }
-            RunResult::NotRun { reason } => {
-                let _ = writeln!(out, "NOT RUN  {}: {reason}", run.name);
-            }
+            // Every run after a fatal error has the same reason: one line for all of them.
+            RunResult::NotRun { .. } => {}
             RunResult::Broken {
                 step,
                 class,
@@ -106,6 +105,19 @@ pub fn human(report: &Report) -> String {
                 }
             }
         }
+    }
+    let not_run: Vec<&str> = report
+        .runs
+        .iter()
+        .filter(|r| matches!(r.result, RunResult::NotRun { .. }))
+        .map(|r| r.name.as_str())
+        .collect();
+    if let (Some(first), Some(last)) = (not_run.first(), not_run.last()) {
+        let _ = writeln!(
+            out,
+            "NOT RUN  {} runs ({first} … {last}): the implementation failed earlier",
+            not_run.len()
+        );
     }
     if let Some(fatal) = &report.fatal {
         let _ = writeln!(out, "stopped: {fatal}");
