@@ -201,6 +201,8 @@ fn a_buggy_implementation_is_reported_at_the_step_with_a_minimal_reproduction() 
     let junit = dir.join("report.xml");
     let matrix = dir.join("matrix.md");
     let (code, out) = conform(&[
+        "--filter",
+        "builtin/",
         "--impl",
         "python3 buggy_proxy.py",
         "--impl-arg",
