@@ -88,3 +88,55 @@ pub fn serve<R: BufRead, W: Write>(input: R, mut output: W) -> Result<(), ServeE
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    // PANIC SAFETY: test code.
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use super::*;
+
+    fn session(input: &str) -> (Result<(), ServeError>, Vec<serde_json::Value>) {
+        let mut out = Vec::new();
+        let result = serve(input.as_bytes(), &mut out);
+        let replies = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (result, replies)
+    }
+
+    #[test]
+    fn a_session_answers_each_request_once_and_stops_at_bye() {
+        let (result, replies) = session(concat!(
+            "{\"type\":\"hello\",\"protocol\":1}\n",
+            "\n",
+            "{\"type\":\"reset\",\"spec\":{\"accounts\":[\"a\"],\"regions\":[\"us-east-1\"]}}\n",
+            "{\"type\":\"call\",\"call\":{\"account\":\"a\",\"region\":\"us-east-1\",\"op\":{\"CreateRole\":{\"role\":\"r\"}}}}\n",
+            "{\"type\":\"call\",\"call\":{\"account\":\"a\",\"region\":\"us-east-1\",\"op\":{\"CreateRole\":{\"role\":\"r\"}}}}\n",
+            "{\"type\":\"bye\"}\n",
+            "{\"type\":\"observe\"}\n",
+        ));
+        assert!(result.is_ok());
+        let types: Vec<&str> = replies
+            .iter()
+            .map(|r| r["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(types, ["hello", "ok", "response", "error"]);
+        assert_eq!(replies[0]["protocol"], PROTOCOL_VERSION);
+        assert_eq!(replies[3]["exception"], "EntityAlreadyExistsException");
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_number() {
+        let (result, replies) = session("{\"type\":\"hello\",\"protocol\":1}\nnot json\n");
+        assert_eq!(replies.len(), 1);
+        match result {
+            Err(ServeError::BadRequest { number, line, .. }) => {
+                assert_eq!((number, line.as_str()), (2, "not json"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
