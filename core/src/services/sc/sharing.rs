@@ -968,6 +968,7 @@ pub(crate) fn on_org_change(world: &mut World, ctx: &mut Ctx) {
                 s.frozen = Some(set);
             }
         }
+        let thawed = !thaw.is_empty();
         for (t, left) in thaw {
             if let Some(s) = p.shares.get_mut(&t) {
                 if !left.is_empty() {
@@ -979,6 +980,14 @@ pub(crate) fn on_org_change(world: &mut World, ctx: &mut Ctx) {
         }
         if !p.shares.keys().any(is_node) {
             world.sc.node_shared.remove(&pname);
+        }
+        if thawed {
+            // Re-enabling access syncs the node shares with the tree anew: every covered
+            // account gets the portfolio again, earlier AWS_ORGANIZATIONS rejections included
+            // (SC-22, SC-24) `[MODEL]`.
+            for b in rejected_of(world, &pname) {
+                world.sc.org_rejected.remove(&(pname.clone(), b));
+            }
         }
         let loss: &[RuleId] = if removed.is_empty() {
             &["SC-35", "A-15"]

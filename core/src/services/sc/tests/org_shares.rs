@@ -352,6 +352,13 @@ fn rejecting_an_organization_share_is_per_account() {
     ));
     assert!(org_import(&w, "a"));
     rejected(&rej(&mut w, "x"), Rnf, "SC-24");
+    // Re-enabling Organizations access syncs node shares anew: a rejection is forgotten.
+    ok(rej(&mut w, "a"));
+    ok(call(&mut w, "m", Op::DisableAWSOrganizationsAccess));
+    assert!(imports(&w, "a").is_empty());
+    ok(enable(&mut w, "m"));
+    assert!(org_import(&w, "a"));
+    assert!(view(&w, "a").pending_shares.is_empty());
 }
 
 #[test]
