@@ -241,6 +241,7 @@ pub(super) fn create_constraint(
         return Err(not_found("product association", product, "SC-53"));
     };
     if access == Access::Imported {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-15",
             format!("portfolio {portfolio} is imported; its constraints cannot be changed"),
@@ -260,11 +261,11 @@ pub(super) fn create_constraint(
     if assoc.source.is_some() {
         // A recipient constrains an imported product in its local portfolio.
         ctx.hit("SC-55");
-        ctx.hit(if launch_like(parameters) {
-            "SC-10"
-        } else {
-            "SC-16"
-        });
+        match parameters {
+            ConstraintParameters::Launch { .. } => ctx.hit("SC-10"),
+            ConstraintParameters::Template { .. } => ctx.hit("SC-16"),
+            _ => ctx.hit("A-06"),
+        }
     } else if world.sc.importers.contains_key(portfolio) {
         ctx.hit("SC-06");
         ctx.hit("SC-09");
@@ -299,7 +300,7 @@ pub(super) fn create_constraint(
 /// sees the owner's constraints of the portfolios it imported (SC-15).
 fn visible_constraint<'w>(
     world: &'w World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     name: &Name,
 ) -> Result<(&'w Constraint, bool), ApiError> {
     let c = world
@@ -311,7 +312,7 @@ fn visible_constraint<'w>(
                 .sc
                 .portfolios
                 .get(&c.portfolio)
-                .is_some_and(|p| p.region == ctx.region)
+                .is_some_and(|p| super::in_region(ctx, &p.region))
         })
         .ok_or_else(|| not_found("constraint", name, "SC-56"))?;
     if c.owner == ctx.account {
@@ -341,6 +342,7 @@ pub(super) fn update_constraint(
     }
     let (c, owned) = visible_constraint(world, ctx, name)?;
     if !owned {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-15",
             format!("constraint {name} belongs to the portfolio's owner"),
@@ -383,6 +385,7 @@ pub(super) fn delete_constraint(
 ) -> Result<Response, ApiError> {
     let (c, owned) = visible_constraint(world, ctx, name)?;
     if !owned {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-15",
             format!("constraint {name} belongs to the portfolio's owner"),

@@ -210,6 +210,10 @@ pub(super) fn path_view(
 /// Records the rules that decided a set of paths.
 fn hit_path_rules(ctx: &mut Ctx, found: &[Path<'_>]) {
     ctx.hit("SC-58");
+    if found.iter().any(|p| p.owner != &ctx.account) {
+        // A path through an import reads the owner's portfolio itself.
+        ctx.hit("SC-02");
+    }
     if found.len() > 1 {
         ctx.hit("A-04");
     }
@@ -220,6 +224,11 @@ fn hit_path_rules(ctx: &mut Ctx, found: &[Path<'_>]) {
         if path.effective.iter().any(|a| a.inherited) {
             ctx.hit("SC-55");
             ctx.hit("SC-05");
+        }
+        if path.effective.iter().any(|a| {
+            a.inherited && !matches!(a.constraint.parameters, ConstraintParameters::Launch { .. })
+        }) {
+            ctx.hit("A-06");
         }
         if path.launch().is_some() {
             ctx.hit("SC-60");
@@ -457,7 +466,7 @@ pub(super) fn terminate(
         .sc
         .provisioned
         .get(&key)
-        .filter(|pp| pp.region == ctx.region)
+        .filter(|pp| super::in_region(ctx, &pp.region))
     else {
         return Err(not_found("provisioned product", name, "SC-61"));
     };

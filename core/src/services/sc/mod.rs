@@ -348,7 +348,7 @@ pub(super) enum Access {
 /// imports are regional (SC-37): a portfolio of another Region is not visible.
 pub(super) fn visible_portfolio<'w>(
     world: &'w World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     name: &Name,
     rule: RuleId,
 ) -> Result<(&'w Portfolio, Access), ApiError> {
@@ -356,7 +356,7 @@ pub(super) fn visible_portfolio<'w>(
         .sc
         .portfolios
         .get(name)
-        .filter(|p| p.region == ctx.region)
+        .filter(|p| in_region(ctx, &p.region))
         .ok_or_else(|| not_found("portfolio", name, rule))?;
     if p.owner == ctx.account {
         Ok((p, Access::Owner))
@@ -375,7 +375,7 @@ pub(super) fn visible_portfolio<'w>(
 /// imported (SC-14, SC-49).
 pub(super) fn visible_product<'w>(
     world: &'w World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     name: &Name,
     rule: RuleId,
 ) -> Result<&'w Product, ApiError> {
@@ -383,12 +383,23 @@ pub(super) fn visible_product<'w>(
         .sc
         .products
         .get(name)
-        .filter(|p| p.region == ctx.region)
+        .filter(|p| in_region(ctx, &p.region))
         .ok_or_else(|| not_found("product", name, rule))?;
     if p.owner == ctx.account || imported_holder(world, &ctx.account, name).is_some() {
         Ok(p)
     } else {
         Err(not_found("product", name, rule))
+    }
+}
+
+/// Whether an entity of `region` is in the call's Region; an entity that exists only in another
+/// Region is not visible, and SC-37 decides that (recorded alongside the operation's rule).
+pub(super) fn in_region(ctx: &mut Ctx, region: &Region) -> bool {
+    if region == &ctx.region {
+        true
+    } else {
+        ctx.hit("SC-37");
+        false
     }
 }
 

@@ -138,6 +138,7 @@ pub(super) fn update_portfolio(
     check_display_name(display_name, "SC-44")?;
     let (_, access) = visible_portfolio(world, ctx, name, "SC-44")?;
     if access == Access::Imported {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-44",
             format!("portfolio {name} is shared with the caller and cannot be updated"),
@@ -248,6 +249,7 @@ pub(super) fn create_artifact(
 ) -> Result<Response, ApiError> {
     let p = visible_product(world, ctx, product, "SC-49")?;
     if p.owner != ctx.account {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-50",
             format!("product {product} is shared with the caller; its versions cannot change"),
@@ -291,6 +293,7 @@ pub(super) fn delete_artifact(
         return Err(not_found("provisioning artifact", version, "SC-50"));
     }
     if p.owner != ctx.account {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-50",
             format!("product {product} is shared with the caller; its versions cannot change"),
@@ -326,6 +329,7 @@ pub(super) fn associate_product(
         _ => None,
     };
     if access == Access::Imported {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-14",
             format!("portfolio {portfolio} is imported; its products cannot be changed"),
@@ -419,6 +423,7 @@ pub(super) fn disassociate_product(
         return Err(not_found("product association", product, "SC-48"));
     };
     if access == Access::Imported {
+        ctx.hit("SC-03");
         return Err(invalid(
             "SC-14",
             format!("portfolio {portfolio} is imported; its products cannot be changed"),
@@ -529,6 +534,7 @@ pub(super) fn associate_principal(
         Access::Imported => {
             ctx.hit("SC-17");
             ctx.hit("SC-04");
+            ctx.hit("SC-03");
             world.sc.imports.get_mut(&key).map(|i| &mut i.principals)
         }
     };

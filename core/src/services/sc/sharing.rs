@@ -488,7 +488,7 @@ pub(super) fn create_share(
 /// The share a SC-25/SC-26 call names, with the stage 2 and 3 checks.
 fn owned_share<'w>(
     world: &'w World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     portfolio: &Name,
     target: &ShareTarget,
     rule: RuleId,
@@ -597,7 +597,7 @@ pub(super) fn delete_share(
 /// The portfolio named by a recipient's accept or reject, in the call's Region.
 fn shared_portfolio<'w>(
     world: &'w World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     portfolio: &Name,
     share_type: PortfolioShareType,
     rule: RuleId,
@@ -613,7 +613,7 @@ fn shared_portfolio<'w>(
         .sc
         .portfolios
         .get(portfolio)
-        .filter(|p| p.region == ctx.region)
+        .filter(|p| super::in_region(ctx, &p.region))
         .ok_or_else(|| not_found("portfolio", portfolio, rule))
 }
 
@@ -843,7 +843,7 @@ pub(super) fn share_view(target: &ShareTarget, s: &PortfolioShare) -> PortfolioS
 
 fn owner_portfolio<'w>(
     world: &'w World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     portfolio: &Name,
     rule: RuleId,
 ) -> Result<&'w super::Portfolio, ApiError> {

@@ -166,7 +166,9 @@ fn update_portfolio_is_for_the_owner() {
             },
         )
     };
-    rejected(&upd(&mut w, "b", "Mine"), Ipe, "SC-44");
+    let o = upd(&mut w, "b", "Mine");
+    rejected(&o, Ipe, "SC-44");
+    assert!(o.rules.contains(&"SC-03"));
     rejected(&upd(&mut w, "c", "Mine"), Rnf, "SC-44");
     rejected(&upd(&mut w, "a", ""), Ipe, "SC-44");
     ok(upd(&mut w, "a", "Base"));

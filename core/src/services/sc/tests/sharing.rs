@@ -156,6 +156,7 @@ fn accept_errors() {
         },
     );
     rejected(&o, Rnf, "SC-23");
+    assert!(o.rules.contains(&"SC-37"));
     ok(accept(&mut w, "b", "base"));
     let again = accept(&mut w, "b", "base");
     ok(again.clone());
