@@ -42,8 +42,10 @@
 //! The full check builds one index of the observation (by portfolio, product, import, ARN, share
 //! and key) and then visits each element once; the only products of sizes are the launch-path
 //! completeness check (end users × visible products, the size of the launch-path list it checks)
-//! and the RAM access check (accounts × shares of a Region). There is no incremental mode: the
-//! full check is fast enough for the explorer (see the report of `tests/it/invariants.rs`).
+//! and the RAM access check (accounts × shares of a Region). A step that leaves the observation
+//! unchanged (most generated calls are rejected) skips the state invariants, which depend on the
+//! observation alone. There is no other incremental mode: measured on the explorer's world, the
+//! full check of a changed observation costs tens of microseconds in a release build.
 
 mod arn;
 mod index;
@@ -100,8 +102,9 @@ impl Checker {
     }
 
     /// Checks one step: the observation before, the call and its outcome, the observation after.
-    /// Returns the state invariants violated by `after` and the step invariants violated by the
-    /// transition.
+    /// Returns the state invariants violated by `after` (when it differs from `before`; an
+    /// unchanged observation was checked with the step that produced it, and the initial one
+    /// with [`Checker::check_state`]) and the step invariants violated by the transition.
     pub fn check_step(
         &self,
         before: &Observation,
@@ -116,7 +119,13 @@ impl Checker {
             mode: self.mode,
         };
         let mut out = Vec::new();
-        state(&cx, &a, &mut out);
+        // State invariants depend on the observation alone: when the step changed nothing, they
+        // are those of `before`, which the previous check (or `check_state` on the initial
+        // observation) already reported. Most explored calls are rejected, so this halves the
+        // explorer's checking time.
+        if before != after {
+            state(&cx, &a, &mut out);
+        }
         let s = step::Step {
             before: &b,
             call,

@@ -43,6 +43,9 @@ fn cover(ix: &Index<'_>, owner: &Name, share: &ResourceShareView, entity: &str, 
                 Cover::No
             }
         }
+        // RAM-06, RAM-26: organization and OU principals grant nothing while the owner's
+        // organization has RAM org sharing off.
+        Entity::Organization(_) | Entity::Ou(_) if !org_sharing(ix, owner) => Cover::No,
         Entity::Organization(o) => {
             if ix.orgs.org_of(x) == Some(&o) {
                 Cover::Yes
@@ -66,6 +69,12 @@ fn cover(ix: &Index<'_>, owner: &Name, share: &ResourceShareView, entity: &str, 
         }
         Entity::Other => Cover::No,
     }
+}
+
+fn org_sharing(ix: &Index<'_>, owner: &Name) -> bool {
+    ix.orgs
+        .view_of(owner)
+        .is_some_and(|o| o.ram_sharing_enabled)
 }
 
 fn retained(ix: &Index<'_>, owner: &Name, share: &ResourceShareView, x: &Name) -> Cover {
@@ -343,6 +352,31 @@ fn visibility(
                         && cover(ix, &rs.owner, s, &p.entity, x) != Cover::No
                 })
         });
+        let expected_status = s.map(|s| {
+            let active = s.principals.iter().any(|p| {
+                p.status == ASSOCIATED && cover(ix, &rs.owner, s, &p.entity, x) != Cover::No
+            });
+            if s.status != "ACTIVE" {
+                s.status.clone()
+            } else if active {
+                "ACTIVE".to_owned()
+            } else {
+                "PENDING".to_owned()
+            }
+        });
+        if ok && let Some(e) = expected_status.filter(|e| *e != rs.status) {
+            out.push(
+                Violation::new(
+                    I::Inv17,
+                    &["RAM-27", "RAM-09", "RAM-11"],
+                    format!(
+                        "account {x} ({region}) sees share {} of {} as {}, expected {e} (ACTIVE once a principal covering it is ASSOCIATED, PENDING while its invitation is)",
+                        rs.name, rs.owner, rs.status
+                    ),
+                )
+                .after(render::ron(rs)),
+            );
+        }
         if !ok {
             out.push(
                 Violation::new(

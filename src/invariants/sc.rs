@@ -1243,6 +1243,34 @@ fn provisioned_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                 .after(render::ron(*pp)),
             ),
             Some(lp) => {
+                // SC-54, SC-59: a launch role in the end user's own account (LocalRoleName) must
+                // exist there for the launch to succeed.
+                let own_role = pp.launch_role.as_deref().and_then(|r| {
+                    let a = arn::parse(r)?;
+                    (Some(a.account) == s.after.id_of(account))
+                        .then(|| a.resource.strip_prefix("role/"))
+                        .flatten()
+                });
+                if pp.status == "AVAILABLE"
+                    && let Some(role) = own_role
+                    && !s
+                        .after
+                        .obs
+                        .accounts
+                        .get(*account)
+                        .is_some_and(|v| v.iam.roles.iter().any(|x| x.as_str() == role))
+                {
+                    out.push(
+                        Violation::new(
+                            I::Inv09,
+                            &["SC-54", "SC-59", "IAM-05"],
+                            format!(
+                                "provisioned product {name} of account {account} is AVAILABLE with launch role {role}, which does not exist in {account}; the launch must fail"
+                            ),
+                        )
+                        .after(render::ron(*pp)),
+                    );
+                }
                 if pp.status == "AVAILABLE"
                     && (lp.launch_role != pp.launch_role || lp.paying_account != pp.paying_account)
                 {
