@@ -5,7 +5,8 @@
 //! The vocabulary names an invitation by its share: the receiver answers "the invitation to
 //! share S", which resolves to its PENDING invitation, or to its latest one for the error.
 
-use super::{AssocStatus, Invitation, InvitationStatus, ShareStatus};
+use super::access::principal_account;
+use super::{AssocStatus, Invitation, InvitationStatus, Share, ShareStatus};
 use crate::error::{ApiError, Exception, reject};
 use crate::name::Name;
 use crate::observe::InvitationView;
@@ -26,8 +27,9 @@ pub(crate) fn uuid(world: &mut World, name: &Name) -> String {
     out
 }
 
-/// RAM-09: a PENDING invitation of `principal` (an account or an IAM principal of `receiver`)
-/// to the share. At most one PENDING per (share, principal) (RAM-15): an existing one is kept.
+/// RAM-09: a PENDING invitation of `receiver` to the share, for `principal` (the account or an
+/// IAM principal of it). At most one PENDING per (share, receiver account) (RAM-15, INV-14): an
+/// existing one also answers for the new principal `[MODEL]`.
 pub(crate) fn invite(
     world: &mut World,
     share: &Name,
@@ -36,7 +38,7 @@ pub(crate) fn invite(
     principal: &RamPrincipal,
 ) {
     let pending = world.ram.invitations.iter().any(|i| {
-        &i.share == share && &i.principal == principal && i.status == InvitationStatus::Pending
+        &i.share == share && &i.receiver == receiver && i.status == InvitationStatus::Pending
     });
     if pending {
         return;
@@ -155,7 +157,7 @@ pub(crate) fn respond(
             ));
         }
     }
-    let principal = inv.principal.clone();
+    let receiver = inv.receiver.clone();
     let (status, assoc) = if accept {
         ctx.hit("RAM-11");
         (InvitationStatus::Accepted, AssocStatus::Associated)
@@ -166,13 +168,8 @@ pub(crate) fn respond(
     if let Some(inv) = world.ram.invitations.get_mut(index) {
         inv.status = status;
     }
-    if let Some(a) = world
-        .ram
-        .shares
-        .get_mut(share)
-        .and_then(|s| s.principals.get_mut(&principal))
-    {
-        a.status = assoc;
+    if let Some(s) = world.ram.shares.get_mut(share) {
+        settle(s, &receiver, assoc);
     }
     if accept {
         ctx.hit("IB-08");
@@ -191,25 +188,29 @@ pub(crate) fn advance_time(world: &mut World, ctx: &mut Ctx, hours: u32) -> Resp
         if inv.status == InvitationStatus::Pending && inv.created_at.saturating_add(lifetime) <= now
         {
             inv.status = InvitationStatus::Expired;
-            expired.push((inv.share.clone(), inv.principal.clone()));
+            expired.push((inv.share.clone(), inv.receiver.clone()));
         }
     }
     if !expired.is_empty() {
         ctx.hit("RAM-13");
         ctx.hit("Q-16");
     }
-    for (share, principal) in expired {
-        if let Some(a) = world
-            .ram
-            .shares
-            .get_mut(&share)
-            .and_then(|s| s.principals.get_mut(&principal))
-            && a.status == AssocStatus::Associating
-        {
-            a.status = AssocStatus::Failed;
+    for (share, receiver) in expired {
+        if let Some(s) = world.ram.shares.get_mut(&share) {
+            settle(s, &receiver, AssocStatus::Failed);
         }
     }
     Response::Empty
+}
+
+/// The answer to an invitation of `receiver` settles every principal association of the share
+/// that waits for it: the account's own and those of its IAM principals.
+fn settle(share: &mut Share, receiver: &Name, status: AssocStatus) {
+    for (q, a) in &mut share.principals {
+        if a.status == AssocStatus::Associating && principal_account(q) == Some(receiver) {
+            a.status = status;
+        }
+    }
 }
 
 /// A-18: a PENDING invitation whose share is no longer ACTIVE or whose principal association
@@ -220,9 +221,10 @@ pub(crate) fn drop_orphans(world: &mut World) {
         i.status != InvitationStatus::Pending
             || shares.get(&i.share).is_some_and(|s| {
                 s.status == ShareStatus::Active
-                    && s.principals
-                        .get(&i.principal)
-                        .is_some_and(|a| a.status == AssocStatus::Associating)
+                    && s.principals.iter().any(|(q, a)| {
+                        a.status == AssocStatus::Associating
+                            && principal_account(q) == Some(&i.receiver)
+                    })
             })
     });
 }

@@ -183,10 +183,22 @@ fn add_entities(
     {
         return Err(limit("Q-13", "associations per Region"));
     }
-    let invites = starts
+    // One invitation per receiver account (RAM-15): count the receivers not yet invited.
+    let receivers: BTreeSet<&Name> = starts
         .iter()
-        .filter(|(_, s, _)| matches!(s, Start::Invite(_)))
-        .count() as u64;
+        .filter_map(|(_, s, _)| match s {
+            Start::Invite(r) => Some(r),
+            Start::Associated => None,
+        })
+        .filter(|r| {
+            !world.ram.invitations.iter().any(|i| {
+                &i.share == name
+                    && &&i.receiver == r
+                    && i.status == super::InvitationStatus::Pending
+            })
+        })
+        .collect();
+    let invites = receivers.len() as u64;
     let pending = world
         .ram
         .invitations

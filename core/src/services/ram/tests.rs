@@ -1299,3 +1299,25 @@ fn shares_created_from_policies_cannot_be_changed_or_deleted_in_ram() {
         "RAM-01",
     );
 }
+
+#[test]
+fn one_invitation_per_receiver_answers_for_its_iam_principals_too() {
+    let mut w = world();
+    ok(call(&mut w, "b", Op::CreateRole { role: "dev".into() }));
+    let role = RamPrincipal::Role(RoleArn {
+        account: "b".into(),
+        role: "dev".into(),
+    });
+    shared_base(&mut w, vec![acct("b"), role.clone()]);
+    assert_eq!(invitation_statuses(&w, "b"), vec!["PENDING"]);
+    ok(associate(&mut w, "a", "s", vec![], vec![acct("c")]));
+    assert_eq!(invitation_statuses(&w, "b"), vec!["PENDING"]);
+    ok(accept(&mut w, "b", "s"));
+    let v = share_view(&w, "a", "s");
+    assert!(
+        v.principals
+            .iter()
+            .all(|p| p.status == "ASSOCIATED" || p.entity == "account:c")
+    );
+    assert_eq!(invitation_statuses(&w, "b"), vec!["ACCEPTED"]);
+}
