@@ -56,6 +56,7 @@ pub(crate) fn invite(
         share: share.clone(),
         sender: sender.clone(),
         receiver: receiver.clone(),
+        region,
         principal: principal.clone(),
         arn,
         status: InvitationStatus::Pending,
@@ -81,14 +82,7 @@ pub(crate) fn received(
         .ram
         .invitations
         .iter()
-        .filter(|i| {
-            &i.receiver == account
-                && world
-                    .ram
-                    .shares
-                    .get(&i.share)
-                    .is_some_and(|s| &s.region == region)
-        })
+        .filter(|i| &i.receiver == account && &i.region == region)
         .map(view)
         .collect()
 }
@@ -122,7 +116,8 @@ pub(crate) fn respond(
     if share_live.is_none() {
         return Err(not_found(share));
     }
-    let mine = |i: &Invitation| &i.share == share && i.receiver == ctx.account;
+    let mine =
+        |i: &Invitation| &i.share == share && i.receiver == ctx.account && i.region == ctx.region;
     let index = world
         .ram
         .invitations

@@ -166,6 +166,8 @@ pub(crate) struct Invitation {
     pub share: Name,
     pub sender: Name,
     pub receiver: Name,
+    /// The share's Region (RAM-01), fixed at creation.
+    pub region: Region,
     /// The principal association it answers (an account, or an IAM principal of `receiver`).
     pub principal: RamPrincipal,
     pub arn: String,

@@ -280,9 +280,14 @@ pub(crate) fn create(
     params: CreateParams,
 ) -> Result<Response, ApiError> {
     if let Some(existing) = world.ram.shares.get(name)
-        && existing.status != ShareStatus::Deleted
+        && (existing.status != ShareStatus::Deleted
+            || existing.owner != ctx.account
+            || existing.region != ctx.region)
     {
-        if existing.owner == ctx.account
+        // A DELETED share's name can be used again by its owner in its Region only, so that
+        // its invitations keep naming the same owner and Region.
+        if existing.status != ShareStatus::Deleted
+            && existing.owner == ctx.account
             && existing.region == ctx.region
             && existing.params.as_ref() == Some(&params)
         {
