@@ -1794,3 +1794,61 @@ fn inv_13_fires_for_access_through_an_ou_principal_after_org_sharing_is_off() {
         &["account b", "comp", "share s of a"],
     );
 }
+
+/// SC-32, SC-33: with Service Catalog Organizations access disabled, moves change no import; on
+/// re-enabling, coverage follows the current tree again.
+#[test]
+fn correct_model_frozen_organization_access_has_no_violation() {
+    let mut calls = organization();
+    calls.truncate(26);
+    calls.extend([
+        admin("m", Op::DisableAWSOrganizationsAccess),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("b"),
+                source: Parent::Ou(n("dev")),
+                destination: Parent::Root,
+            },
+        ),
+        admin("m", Op::RemoveAccountFromOrganization { account: n("c") }),
+        admin("m", Op::EnableAWSOrganizationsAccess),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("b"),
+                source: Parent::Root,
+                destination: Parent::Ou(n("dev")),
+            },
+        ),
+    ]);
+    run(&calls);
+}
+
+#[test]
+fn inv_12_fires_when_a_move_changes_imports_while_access_is_disabled() {
+    let mut calls = organization();
+    calls.truncate(20);
+    calls.extend([
+        admin("m", Op::DisableAWSOrganizationsAccess),
+        admin(
+            "m",
+            Op::MoveAccount {
+                account: n("b"),
+                source: Parent::Ou(n("dev")),
+                destination: Parent::Root,
+            },
+        ),
+    ]);
+    let mut r = last(&calls);
+    clean(&r);
+    let b = region_mut(&mut r.after, "b");
+    assert_eq!(b.sc.imported.len(), 1, "the import is frozen");
+    b.sc.imported.clear();
+    b.sc.launch_paths.clear();
+    only(
+        InvariantId::Inv12,
+        &check(&r),
+        &["account b", "portfolio p", "MoveAccount", "disabled"],
+    );
+}
