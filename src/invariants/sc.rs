@@ -501,7 +501,7 @@ fn cardinality(
 
 /// Checks an import of `account` in `region`.
 fn import(
-    cx: &Cx<'_>,
+    _cx: &Cx<'_>,
     ix: &Index<'_>,
     account: &Name,
     region: &Region,
@@ -635,7 +635,6 @@ fn import(
             )),
         }
     }
-    let _ = cx;
 }
 
 /// IMPORTS-IN-SYNC for one import against the owner's portfolio.
@@ -1026,35 +1025,33 @@ fn path_role(
     if let Some((role, payer, c)) = expected_role(ix, account, v, &lp.product)
         && (lp.launch_role != role || &lp.paying_account != payer)
     {
-        {
-            let why = match c.map(|c| (c, arn::launch_role(&c.parameters))) {
-                Some((c, LaunchRole::Local(n))) => format!(
-                    "LAUNCH constraint {} (owner {}) names LocalRoleName {n}, which resolves in the end user's account {account}",
-                    c.name, c.owner
+        let why = match c.map(|c| (c, arn::launch_role(&c.parameters))) {
+            Some((c, LaunchRole::Local(n))) => format!(
+                "LAUNCH constraint {} (owner {}) names LocalRoleName {n}, which resolves in the end user's account {account}",
+                c.name, c.owner
+            ),
+            Some((c, _)) => format!(
+                "LAUNCH constraint {} (owner {}) names role ARN {}, used as-is",
+                c.name,
+                c.owner,
+                role.as_deref().unwrap_or("?")
+            ),
+            None => "no LAUNCH constraint applies, so the end user's own credentials are used"
+                .to_owned(),
+        };
+        out.push(
+            Violation::new(
+                I::Inv09,
+                &["SC-60", "SC-11", "SC-12", "IAM-05"],
+                format!(
+                    "{here}: launch role {} paid by {}, expected {} paid by {payer} ({why})",
+                    lp.launch_role.as_deref().unwrap_or("none"),
+                    lp.paying_account,
+                    role.as_deref().unwrap_or("none"),
                 ),
-                Some((c, _)) => format!(
-                    "LAUNCH constraint {} (owner {}) names role ARN {}, used as-is",
-                    c.name,
-                    c.owner,
-                    role.as_deref().unwrap_or("?")
-                ),
-                None => "no LAUNCH constraint applies, so the end user's own credentials are used"
-                    .to_owned(),
-            };
-            out.push(
-                Violation::new(
-                    I::Inv09,
-                    &["SC-60", "SC-11", "SC-12", "IAM-05"],
-                    format!(
-                        "{here}: launch role {} paid by {}, expected {} paid by {payer} ({why})",
-                        lp.launch_role.as_deref().unwrap_or("none"),
-                        lp.paying_account,
-                        role.as_deref().unwrap_or("none"),
-                    ),
-                )
-                .after(render::ron(lp)),
-            );
-        }
+            )
+            .after(render::ron(lp)),
+        );
     }
     let mut expected: Vec<&Name> = v
         .constraints()
