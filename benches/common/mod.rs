@@ -25,11 +25,11 @@
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
+use sharesim_core::op::IbKind;
 use sharesim_core::op::{
-    IamKind, IbRef, IbOwner, Parent, PortfolioPrincipal, Principal, RamPrincipal, RamResource,
+    IamKind, IbOwner, IbRef, Parent, PortfolioPrincipal, Principal, RamPrincipal, RamResource,
     ResourceOwner, Service, ShareTarget,
 };
-use sharesim_core::op::IbKind;
 use sharesim_core::{Call, Name, Op, Region, World, WorldSpec};
 use std::collections::BTreeSet;
 
@@ -178,7 +178,9 @@ pub fn setup_calls(size: Size) -> Vec<Call> {
         for i in 1..n {
             calls.push(call(
                 &mgmt,
-                Op::InviteAccountToOrganization { account: account(i) },
+                Op::InviteAccountToOrganization {
+                    account: account(i),
+                },
             ));
             calls.push(call(
                 &mgmt,
@@ -192,7 +194,12 @@ pub fn setup_calls(size: Size) -> Vec<Call> {
     }
     for i in 0..n {
         let a = account(i);
-        calls.push(call(&a, Op::CreateUser { user: Name::from("u") }));
+        calls.push(call(
+            &a,
+            Op::CreateUser {
+                user: Name::from("u"),
+            },
+        ));
         for k in 0..2 {
             calls.push(call(
                 &a,
@@ -385,13 +392,13 @@ impl Stream {
                     },
                 };
                 out.push(call(&a, op));
-                if roll % 2 == 0 {
+                if roll.is_multiple_of(2) {
                     out.push(user_call(&a, Op::SearchProducts));
                 }
             }
             // Provisioning from an imported portfolio (or an own one).
             50..=59 => {
-                let (to, from, k) = if self.launchable.is_empty() || roll % 3 == 0 {
+                let (to, from, k) = if self.launchable.is_empty() || roll.is_multiple_of(3) {
                     out.push(call(
                         &a,
                         Op::AssociatePrincipalWithPortfolio {
@@ -416,7 +423,7 @@ impl Stream {
             }
             // RAM: a share of a component with another account, then more principals.
             60..=74 => {
-                if roll % 2 == 0 || self.ram_shares.is_empty() {
+                if roll.is_multiple_of(2) || self.ram_shares.is_empty() {
                     let share = Name::new(format!("s{n}"));
                     let to = self.other(owner);
                     out.push(call(
@@ -439,7 +446,9 @@ impl Stream {
                     ));
                     out.push(call(
                         &account(to),
-                        Op::AcceptResourceShareInvitation { share: share.clone() },
+                        Op::AcceptResourceShareInvitation {
+                            share: share.clone(),
+                        },
                     ));
                     self.ram_shares.push((owner, share));
                 } else {
@@ -469,7 +478,11 @@ impl Stream {
             }
             // Image Builder gets: own, shared or not visible.
             _ => {
-                let from = if roll % 2 == 0 { owner } else { self.other(owner) };
+                let from = if roll.is_multiple_of(2) {
+                    owner
+                } else {
+                    self.other(owner)
+                };
                 out.push(call(
                     &a,
                     Op::GetComponent {
