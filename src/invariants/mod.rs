@@ -359,9 +359,12 @@ pub enum InvariantId {
     /// the receiver's Accept or Reject call or the clock.
     #[serde(rename = "INV-14")]
     Inv14,
-    /// INV-15, invitations only when required (RAM-08, RAM-09): no new invitation between accounts
-    /// of one organization with RAM org sharing enabled; an ASSOCIATING account principal has a
-    /// PENDING invitation; an ASSOCIATED account principal that needed one has an ACCEPTED one.
+    /// INV-15, invitations only when required (RAM-08, RAM-09, RAM-11): no new invitation between
+    /// accounts of one organization with RAM org sharing enabled; an ASSOCIATING account
+    /// principal has a PENDING invitation; an account principal that becomes ASSOCIATED without
+    /// automatic acceptance has accepted its invitation (a transition: auto-accepted accounts
+    /// stay ASSOCIATED after leaving the organization, A-17, or after RAM-26; promoted policy
+    /// shares were never invited, RAM-31).
     #[serde(rename = "INV-15")]
     Inv15,
     /// INV-16, external-principal flag (RAM-07, RAM-20): with allowExternalPrincipals=false every

@@ -515,10 +515,6 @@ fn share(
         }
     }
     let owner_org = ix.orgs.org_of(owner);
-    let org_sharing = ix
-        .orgs
-        .view_of(owner)
-        .is_some_and(|o| o.ram_sharing_enabled);
     for p in &s.principals {
         let live = p.status == ASSOCIATED || p.status == "ASSOCIATING";
         let inside = match arn::entity(&p.entity) {
@@ -573,27 +569,12 @@ fn share(
                         .any(|i| i.share == s.name && &i.sender == owner && i.status == status)
                 })
             };
-            let auto = org_sharing && ix.orgs.same_org(&a, owner);
             if p.status == "ASSOCIATING" && !has("PENDING") {
                 out.push(Violation::new(
                     I::Inv15,
                     &["RAM-09"],
                     format!(
                         "{here}: principal account {a} is ASSOCIATING but has no PENDING invitation to the share"
-                    ),
-                ));
-            }
-            if p.status == ASSOCIATED && !auto && !has("ACCEPTED") {
-                out.push(Violation::new(
-                    I::Inv15,
-                    &["RAM-09", "RAM-11", "RAM-08"],
-                    format!(
-                        "{here}: principal account {a} is ASSOCIATED without an accepted invitation, although {} (no automatic acceptance)",
-                        if org_sharing {
-                            "it is outside the owner's organization"
-                        } else {
-                            "RAM org sharing is not enabled"
-                        }
                     ),
                 ));
             }
@@ -708,6 +689,7 @@ pub(crate) fn check_step(_cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation
     deletions_step(s, out);
     new_references_step(s, out);
     invitations_step(s, out);
+    associations_step(s, out);
     encryption_step(s, out);
 }
 
@@ -911,6 +893,62 @@ fn invitation_counts<'o>(ix: &Index<'o>) -> BTreeMap<InvKey<'o>, BTreeMap<&'o st
         }
     }
     m
+}
+
+/// INV-15: an account principal that becomes ASSOCIATED in a step either is auto-accepted
+/// (RAM-08: same organization, RAM org sharing on) or accepted its invitation (RAM-09, RAM-11).
+/// Only the transition is checked: an auto-accepted account keeps its association when it
+/// leaves the organization or when org sharing is turned off (RAM-26), and the principals
+/// of a promoted policy share were never invited (RAM-31).
+fn associations_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
+    if matches!(s.call.op, Op::PromoteResourceShareCreatedFromPolicy { .. }) {
+        return;
+    }
+    for ((owner, region, name), share) in &s.after.shares {
+        if share.feature_set != "STANDARD" {
+            continue;
+        }
+        let before = s.before.shares.get(&(*owner, *region, *name));
+        for p in share.principals.iter().filter(|p| p.status == ASSOCIATED) {
+            let Entity::Account(a) = arn::entity(&p.entity) else {
+                continue;
+            };
+            if &a == *owner {
+                continue;
+            }
+            let was = before.is_some_and(|b| {
+                b.principals
+                    .iter()
+                    .any(|q| q.entity == p.entity && q.status == ASSOCIATED)
+            });
+            let auto = s.after.orgs.same_org(&a, owner)
+                && s.after
+                    .orgs
+                    .view_of(owner)
+                    .is_some_and(|o| o.ram_sharing_enabled);
+            let accepted = s.after.region(&a, region).is_some_and(|r| {
+                r.ram
+                    .invitations
+                    .iter()
+                    .any(|i| &i.share == *name && &i.sender == *owner && i.status == "ACCEPTED")
+            });
+            if !was && !auto && !accepted {
+                out.push(Violation::new(
+                    I::Inv15,
+                    &["RAM-09", "RAM-11", "RAM-08"],
+                    format!(
+                        "resource share {name} of account {owner} ({region}): principal account {a} became ASSOCIATED during {} without an accepted invitation, although {}",
+                        s.call.op.kind().name(),
+                        if s.after.orgs.same_org(&a, owner) {
+                            "RAM org sharing is not enabled"
+                        } else {
+                            "it is outside the owner's organization (no automatic acceptance)"
+                        }
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// INV-14 (transitions) and INV-15 (new invitations inside an organization with RAM sharing).

@@ -20,16 +20,7 @@ const AUDIT_SEEDS: &[u64] = &[0, 7, 11];
 /// reported with its shrunk scenario (`cargo run -- fuzz --seed N --steps M --no-write` prints
 /// it). A seed that stops on one of these is reported on stderr but does not fail the test; any
 /// other violation does. Delete an entry once its bug is fixed, so that it cannot come back.
-const KNOWN: &[&str] = &[
-    // Disagreements between the checker's INV-15 and A-17/RAM-26/RAM-30 (model and scenario
-    // corpus agree): an explicitly named account keeps its auto-accepted association when it
-    // leaves the organization or when RAM org sharing is turned off, and the accounts of a
-    // promoted policy share were never invited, so they are ASSOCIATED without an invitation.
-    "INV-15 LeaveOrganization ok",
-    "INV-15 RemoveAccountFromOrganization ok",
-    "INV-15 DisableAWSServiceAccess ok",
-    "INV-15 PromoteResourceShareCreatedFromPolicy ok",
-];
+const KNOWN: &[&str] = &[];
 
 fn steps() -> usize {
     std::env::var("SHARESIM_EXPLORE_STEPS")

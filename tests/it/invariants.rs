@@ -1852,3 +1852,20 @@ fn inv_12_fires_when_a_move_changes_imports_while_access_is_disabled() {
         &["account b", "portfolio p", "MoveAccount", "disabled"],
     );
 }
+
+#[test]
+fn inv_15_fires_for_an_association_without_an_accepted_invitation() {
+    let mut r = at_ib(5);
+    clean(&r);
+    region_mut(&mut r.after, "b").ram.invitations.clear();
+    only(
+        InvariantId::Inv15,
+        &check(&r),
+        &[
+            "resource share s",
+            "account b",
+            "became ASSOCIATED",
+            "outside the owner's organization",
+        ],
+    );
+}
