@@ -50,7 +50,8 @@ pub fn model(fault: Fault) -> impl Fn(&WorldSpec) -> World {
 pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duration) -> FaultResult {
     let start = Instant::now();
     let spec = explore::world_spec();
-    let checker = crate::checks(&spec.config.quotas);
+    let strict = crate::checks(&spec.config.quotas);
+    let checker = explore::Tolerant::new(strict.as_ref());
     let broken = model(fault);
     let mut result = FaultResult {
         fault,
@@ -72,11 +73,11 @@ pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duratio
             Budget::Time(t) if start.elapsed() >= t => break None,
             Budget::Time(_) => EPISODE,
         };
-        let report = explore::explore_with(&Options::new(seed, steps), checker.as_ref(), &broken);
+        let report = explore::explore_with(&Options::new(seed, steps), &checker, &broken);
         result.steps += report.steps;
         seed = seed.wrapping_add(1);
         let Some(f) = report.failure else { continue };
-        if first_violation(&spec, &f.calls, checker.as_ref(), &reference).is_some() {
+        if first_violation(&spec, &f.calls, &checker, &reference).is_some() {
             result.background += 1;
             continue;
         }
@@ -94,7 +95,7 @@ pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duratio
         &spec,
         &f.calls,
         &f.invariant,
-        checker.as_ref(),
+        &checker,
         &broken,
         Some(&reference),
         shrink_budget,

@@ -6,7 +6,9 @@
 //! the checker reports a violation, and reports the steps and seconds it took and the length of
 //! the shrunk scenario; a fault that is never caught means the oracle has a blind spot.
 //!
-//! This module exists only with the `faults` feature; without it the checks compile away.
+//! The enum always exists, so that the insertions compile either way; a world can only be
+//! built with a fault under the `faults` feature, and without it `World::faulty` is a constant
+//! `false` that the checks compile away with.
 
 use serde::{Deserialize, Serialize};
 

@@ -18,7 +18,7 @@
 //! - [`op`]: the call vocabulary;
 //! - [`catalog`]: the rule ids of RULES.md as data;
 //! - [`error`]: AWS exceptions as data;
-//! - `fault` (feature `faults`): the fault zoo, deliberately broken variants for `selftest`;
+//! - [`fault`]: the fault zoo, deliberately broken variants for `selftest` (feature `faults`);
 //! - [`response`]: what successful calls return;
 //! - [`observe`]: the canonical observation;
 //! - [`world`]: state, ids, quotas and the dispatcher;
@@ -31,7 +31,6 @@
 
 pub mod catalog;
 pub mod error;
-#[cfg(feature = "faults")]
 pub mod fault;
 pub mod name;
 pub mod observe;

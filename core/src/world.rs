@@ -230,12 +230,17 @@ impl World {
         }
     }
 
-    /// Whether the planted bug `fault` is switched on in this world. Always false without the
-    /// `faults` feature, so that the checks compile away.
+    /// Whether the planted bug `fault` is switched on in this world.
     #[cfg(feature = "faults")]
-    #[allow(dead_code)] // Read by the `// FAULT ZOO:` insertions of the rule modules.
     pub(crate) fn faulty(&self, fault: crate::fault::Fault) -> bool {
         self.fault == Some(fault)
+    }
+
+    /// Always false without the `faults` feature, so that the checks compile away.
+    #[cfg(not(feature = "faults"))]
+    #[inline(always)]
+    pub(crate) fn faulty(&self, _fault: crate::fault::Fault) -> bool {
+        false
     }
 
     /// The configuration in force.

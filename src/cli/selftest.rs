@@ -105,8 +105,15 @@ pub fn main(args: &Args) -> i32 {
         if caught < runs.len() {
             missed += 1;
         }
-        let of =
-            |f: fn(&FaultResult) -> f64| median(runs.iter().filter(|r| r.caught).map(f).collect());
+        // Medians over the runs that caught the fault; over all runs when none did.
+        let of = |f: fn(&FaultResult) -> f64| {
+            median(
+                runs.iter()
+                    .filter(|r| r.caught || caught == 0)
+                    .map(f)
+                    .collect(),
+            )
+        };
         let row = Row {
             fault: fault.name(),
             caught: format!("{caught}/{}", runs.len()),

@@ -189,6 +189,11 @@ pub struct Gen {
     /// Product to its provisioning artifacts.
     versions: BTreeMap<Name, Vec<Name>>,
     ib: Vec<IbEntry>,
+    /// Offers made so far: (portfolio or share, recipient account), for accepts that answer
+    /// them.
+    offers: BTreeMap<Cat, Vec<(Entry, Name)>>,
+    /// Products associated with portfolios so far: (portfolio, product).
+    assoc: Vec<(Entry, Name)>,
     counters: BTreeMap<Cat, u32>,
 }
 
@@ -230,6 +235,8 @@ impl Gen {
             pools: BTreeMap::new(),
             versions: BTreeMap::new(),
             ib: Vec::new(),
+            offers: BTreeMap::new(),
+            assoc: Vec::new(),
             counters: BTreeMap::new(),
         }
     }
@@ -349,6 +356,45 @@ impl Gen {
             return Ok(u.choose(self.pool(cat))?.name.clone());
         }
         Ok(self.fresh(cat))
+    }
+
+    fn offer(&mut self, cat: Cat, entry: Option<&Entry>, recipient: &Name) {
+        if let Some(e) = entry {
+            self.offers
+                .entry(cat)
+                .or_default()
+                .push((e.clone(), recipient.clone()));
+        }
+    }
+
+    /// An offer to answer (a portfolio share to accept, an invitation), mostly: the entity, and
+    /// the recipient as caller in the entity's Region.
+    fn answer(&self, u: &mut Unstructured, cat: Cat) -> R<Option<(Entry, Name)>> {
+        let offers = self.offers.get(&cat).map_or(&[][..], Vec::as_slice);
+        if offers.is_empty() || percent(u, 25)? {
+            return Ok(None);
+        }
+        u.choose(offers).map(|o| Some(o.clone()))
+    }
+
+    /// A hot entry of the category owned by `account` in `region`, mostly; any hot one else.
+    fn hot_near(
+        &self,
+        u: &mut Unstructured,
+        cat: Cat,
+        account: &Name,
+        region: &Region,
+    ) -> R<(Name, Option<Entry>)> {
+        let near: Vec<&Entry> = self
+            .pool(cat)
+            .iter()
+            .filter(|e| &e.account == account && &e.region == region)
+            .collect();
+        if !near.is_empty() && percent(u, 70)? {
+            let e = (*u.choose(&near)?).clone();
+            return Ok((e.name.clone(), Some(e)));
+        }
+        self.refer(u, cat)
     }
 
     /// The caller and Region for a call on `entry`: mostly its owner in its Region.
@@ -899,6 +945,27 @@ impl Gen {
             };
             return Ok(Gen::call(account, region, op));
         }
+        if matches!(kind, K::AcceptPortfolioShare | K::RejectPortfolioShare)
+            && let Some((e, recipient)) = self.answer(u, Cat::Portfolio)?
+        {
+            let portfolio = e.name;
+            let share_type = Gen::share_type(u)?;
+            let op = if kind == K::AcceptPortfolioShare {
+                Op::AcceptPortfolioShare {
+                    portfolio,
+                    share_type,
+                }
+            } else {
+                Op::RejectPortfolioShare {
+                    portfolio,
+                    share_type,
+                }
+            };
+            return Ok(Gen::call(recipient, e.region, op));
+        }
+        if let Some(call) = self.sc_targeted(kind, u)? {
+            return Ok(call);
+        }
         // Everything else names a portfolio.
         let (portfolio, entry) = self.refer(u, Cat::Portfolio)?;
         let consumer_side = matches!(kind, K::AcceptPortfolioShare | K::RejectPortfolioShare)
@@ -910,7 +977,19 @@ impl Gen {
                     | K::ListConstraintsForPortfolio
                     | K::SearchProductsAsAdmin
             ) && percent(u, 35)?);
-        let (account, region) = if consumer_side {
+        let offer = if consumer_side {
+            self.answer(u, Cat::Portfolio)?
+        } else {
+            None
+        };
+        let offer_caller = offer.clone();
+        let (portfolio, entry) = match offer {
+            Some((e, _)) => (e.name.clone(), Some(e)),
+            None => (portfolio, entry),
+        };
+        let (account, region) = if let Some((e, recipient)) = offer_caller {
+            (recipient, e.region)
+        } else if consumer_side {
             self.consumer_for(u, entry.as_ref())?
         } else {
             self.caller_for(u, entry.as_ref())?
@@ -922,7 +1001,12 @@ impl Gen {
                 display_name: Gen::display_name(u)?,
             },
             K::AssociateProductWithPortfolio | K::DisassociateProductFromPortfolio => {
-                let (product, pentry) = self.refer(u, Cat::Product)?;
+                let (product, pentry) = self.hot_near(u, Cat::Product, &account, &region)?;
+                if let Some(e) = &entry
+                    && kind == K::AssociateProductWithPortfolio
+                {
+                    self.assoc.push((e.clone(), product.clone()));
+                }
                 if kind == K::DisassociateProductFromPortfolio {
                     Op::DisassociateProductFromPortfolio { product, portfolio }
                 } else {
@@ -962,12 +1046,19 @@ impl Gen {
                 portfolio,
                 principal: self.portfolio_principal(u, &account)?,
             },
-            K::CreatePortfolioShare => Op::CreatePortfolioShare {
-                portfolio,
-                target: self.share_target(u, entry.as_ref())?,
-                share_tag_options: percent(u, 20)?,
-                share_principals: percent(u, 40)?,
-            },
+            K::CreatePortfolioShare => {
+                let target = self.share_target(u, entry.as_ref())?;
+                if let ShareTarget::Account(a) | ShareTarget::OrganizationMemberAccount(a) = &target
+                {
+                    self.offer(Cat::Portfolio, entry.as_ref(), a);
+                }
+                Op::CreatePortfolioShare {
+                    portfolio,
+                    target,
+                    share_tag_options: percent(u, 20)?,
+                    share_principals: percent(u, 40)?,
+                }
+            }
             K::UpdatePortfolioShare => Op::UpdatePortfolioShare {
                 portfolio,
                 target: self.share_target(u, entry.as_ref())?,
@@ -1018,6 +1109,88 @@ impl Gen {
             _ => return self.fallback(u),
         };
         Ok(Gen::call(account, region, op))
+    }
+
+    /// Calls aimed at the state sharing bugs need: a recipient adding an imported product to
+    /// its local portfolio, constraints and removals on associated products, an importer
+    /// trying to share onward. `None` leaves the call to the general builder.
+    fn sc_targeted(&mut self, kind: OpKind, u: &mut Unstructured) -> R<Option<Call>> {
+        use OpKind as K;
+        match kind {
+            K::AssociateProductWithPortfolio if percent(u, 40)? => {
+                let Some((offered, recipient)) = self.answer(u, Cat::Portfolio)? else {
+                    return Ok(None);
+                };
+                let products: Vec<&Name> = self
+                    .assoc
+                    .iter()
+                    .filter(|(p, _)| p.name == offered.name)
+                    .map(|(_, x)| x)
+                    .collect();
+                if products.is_empty() {
+                    return Ok(None);
+                }
+                let product = (*u.choose(&products)?).clone();
+                let local = self
+                    .pool(Cat::Portfolio)
+                    .iter()
+                    .filter(|e| e.account == recipient && e.region == offered.region)
+                    .map(|e| e.name.clone())
+                    .collect::<Vec<_>>();
+                if local.is_empty() {
+                    return Ok(None);
+                }
+                let portfolio = u.choose(&local)?.clone();
+                Ok(Some(Gen::call(
+                    recipient,
+                    offered.region.clone(),
+                    Op::AssociateProductWithPortfolio {
+                        product,
+                        portfolio,
+                        source_portfolio: Some(offered.name),
+                    },
+                )))
+            }
+            K::DisassociateProductFromPortfolio | K::CreateConstraint
+                if !self.assoc.is_empty() && percent(u, 60)? =>
+            {
+                let (p, product) = u.choose(&self.assoc)?.clone();
+                let op = if kind == K::CreateConstraint {
+                    let constraint = self.create_name(u, Cat::Constraint)?;
+                    self.record(Cat::Constraint, &constraint, &p.account, &p.region);
+                    Op::CreateConstraint {
+                        constraint,
+                        portfolio: p.name.clone(),
+                        product,
+                        parameters: self.constraint_parameters(u)?,
+                    }
+                } else {
+                    Op::DisassociateProductFromPortfolio {
+                        product,
+                        portfolio: p.name.clone(),
+                    }
+                };
+                Ok(Some(Gen::call(p.account, p.region, op)))
+            }
+            K::CreatePortfolioShare if percent(u, 10)? => {
+                // An importer tries to share the portfolio onward (SC-13).
+                let Some((offered, recipient)) = self.answer(u, Cat::Portfolio)? else {
+                    return Ok(None);
+                };
+                let target = ShareTarget::Account(self.other_account(u, &recipient)?);
+                Ok(Some(Gen::call(
+                    recipient,
+                    offered.region,
+                    Op::CreatePortfolioShare {
+                        portfolio: offered.name,
+                        target,
+                        share_tag_options: false,
+                        share_principals: false,
+                    },
+                )))
+            }
+            _ => Ok(None),
+        }
     }
 
     fn end_user_call(&mut self, kind: OpKind, u: &mut Unstructured) -> R<Call> {
@@ -1097,7 +1270,32 @@ impl Gen {
 
     /// A reference to a resource of the kind as `caller` would write it.
     fn ib_ref(&self, u: &mut Unstructured, kind: IbKind, caller: &Name) -> R<IbRef> {
-        let Some(e) = self.ib_hot(u, kind)? else {
+        let e = self.ib_hot(u, kind)?;
+        self.ib_ref_to(u, kind, caller, e)
+    }
+
+    /// A reference to a resource `caller` owns, mostly (what an owner shares).
+    fn ib_ref_owned(&self, u: &mut Unstructured, kind: IbKind, caller: &Name) -> R<IbRef> {
+        let owned: Vec<&IbEntry> = self
+            .ib
+            .iter()
+            .filter(|e| e.kind == kind && &e.entry.account == caller)
+            .collect();
+        if owned.is_empty() || percent(u, 20)? {
+            return self.ib_ref(u, kind, caller);
+        }
+        let e = (*u.choose(&owned)?).clone();
+        self.ib_ref_to(u, kind, caller, Some(e))
+    }
+
+    fn ib_ref_to(
+        &self,
+        u: &mut Unstructured,
+        kind: IbKind,
+        caller: &Name,
+        e: Option<IbEntry>,
+    ) -> R<IbRef> {
+        let Some(e) = e else {
             return Ok(IbRef {
                 owner: None,
                 name: self.cold(u, Gen::ib_cat(kind))?,
@@ -1144,7 +1342,7 @@ impl Gen {
             let kind = Gen::ib_kind(u)?;
             out.push(RamResource {
                 kind,
-                resource: self.ib_ref(u, kind, caller)?,
+                resource: self.ib_ref_owned(u, kind, caller)?,
             });
         }
         Ok(out)
@@ -1181,6 +1379,22 @@ impl Gen {
         Ok(out)
     }
 
+    fn offer_share(&mut self, share: &Name, owner: &Name, region: &Region, to: &[RamPrincipal]) {
+        let entry = Entry {
+            name: share.clone(),
+            account: owner.clone(),
+            region: region.clone(),
+        };
+        for p in to {
+            let recipient = match p {
+                RamPrincipal::Account(a) | RamPrincipal::User { account: a, .. } => a,
+                RamPrincipal::Role(r) => &r.account,
+                _ => continue,
+            };
+            self.offer(Cat::Share, Some(&entry), recipient);
+        }
+    }
+
     fn ram_call(&mut self, kind: OpKind, u: &mut Unstructured) -> R<Call> {
         use OpKind as K;
         match kind {
@@ -1202,13 +1416,15 @@ impl Gen {
                 let (account, region) = self.caller_for(u, anchor.as_ref())?;
                 let share = self.create_name(u, Cat::Share)?;
                 self.record(Cat::Share, &share, &account, &region);
+                let principals = self.ram_principals(u, &account)?;
+                self.offer_share(&share, &account, &region, &principals);
                 return Ok(Gen::call(
                     account.clone(),
                     region,
                     Op::CreateResourceShare {
                         share,
                         resources: self.ram_resources(u, &account)?,
-                        principals: self.ram_principals(u, &account)?,
+                        principals,
                         allow_external_principals: match u.int_in_range(0..=4u8)? {
                             0..=2 => None,
                             3 => Some(true),
@@ -1257,6 +1473,19 @@ impl Gen {
             }
             _ => {}
         }
+        if matches!(
+            kind,
+            K::AcceptResourceShareInvitation | K::RejectResourceShareInvitation
+        ) && let Some((e, recipient)) = self.answer(u, Cat::Share)?
+        {
+            let share = e.name;
+            let op = if kind == K::AcceptResourceShareInvitation {
+                Op::AcceptResourceShareInvitation { share }
+            } else {
+                Op::RejectResourceShareInvitation { share }
+            };
+            return Ok(Gen::call(recipient, e.region, op));
+        }
         let (share, entry) = self.refer(u, Cat::Share)?;
         let consumer = matches!(
             kind,
@@ -1280,11 +1509,17 @@ impl Gen {
                 },
             },
             K::DeleteResourceShare => Op::DeleteResourceShare { share },
-            K::AssociateResourceShare => Op::AssociateResourceShare {
-                share,
-                resources: self.ram_resources(u, &owner)?,
-                principals: self.ram_principals(u, &owner)?,
-            },
+            K::AssociateResourceShare => {
+                let principals = self.ram_principals(u, &owner)?;
+                if let Some(e) = &entry {
+                    self.offer_share(&share, &e.account, &e.region, &principals);
+                }
+                Op::AssociateResourceShare {
+                    share,
+                    resources: self.ram_resources(u, &owner)?,
+                    principals,
+                }
+            }
             K::DisassociateResourceShare => Op::DisassociateResourceShare {
                 share,
                 resources: self.ram_resources(u, &owner)?,

@@ -539,7 +539,8 @@ pub(crate) fn delete(
             format!("{arn} is shared with you; consumers cannot modify it"),
         ));
     }
-    if deps::is_shared(world, &key) {
+    // FAULT ZOO: a still-shared resource may be deleted.
+    if deps::is_shared(world, &key) && !world.faulty(crate::fault::Fault::DeleteWhileShared) {
         ctx.hit("A-13");
         return Err(reject(
             Exception::ResourceDependencyException,
@@ -621,10 +622,20 @@ pub(crate) fn listed(
         .resources
         .iter()
         .filter(|(k, _)| &k.region == region && kind.is_none_or(|kind| k.kind == kind))
-        .filter(|(k, _)| match owner {
+        .filter(|(k, res)| match owner {
             IbOwner::Self_ => &k.owner == account,
             IbOwner::Shared => {
-                visibility(world, account, principal, k) == Some(Vis::Shared { listed: true })
+                let shared = |k| {
+                    visibility(world, account, principal, k) == Some(Vis::Shared { listed: true })
+                };
+                // FAULT ZOO: another consumer's recipe shows through a resource both consume.
+                shared(k)
+                    || (world.faulty(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe)
+                        && &k.owner != account
+                        && res
+                            .depends_on
+                            .iter()
+                            .any(|d| d.owner != k.owner && shared(d)))
             }
             // No Amazon-managed resources are modelled.
             IbOwner::Amazon => false,

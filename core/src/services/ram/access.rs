@@ -208,7 +208,11 @@ pub(crate) fn classify(
             let start = if account == owner {
                 ctx.hit("RAM-10");
                 Start::Associated
-            } else if inside && sharing_enabled(world, owner) {
+            // FAULT ZOO: no auto-acceptance inside the organization.
+            } else if inside
+                && sharing_enabled(world, owner)
+                && !world.faulty(crate::fault::Fault::NoOrgAutoAccept)
+            {
                 ctx.hit("RAM-08");
                 Start::Associated
             } else {

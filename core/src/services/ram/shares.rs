@@ -84,7 +84,10 @@ fn owned_share<'w>(world: &'w World, ctx: &Ctx, name: &Name) -> Result<&'w Share
 
 /// Commits `next` unless it strands a consumer (IB-15): then OperationNotPermittedException.
 fn commit_unless_stranded(world: &mut World, ctx: &mut Ctx, next: World) -> Result<(), ApiError> {
-    if let Some((consumer, arn)) = ib::stranded(world, &next) {
+    // FAULT ZOO: the owner may strand a consumer that depends on the resource.
+    if let Some((consumer, arn)) = ib::stranded(world, &next)
+        && !world.faulty(crate::fault::Fault::UnshareWithDependents)
+    {
         ctx.hit("A-12");
         ctx.hit("INV-18");
         return Err(reject(

@@ -175,10 +175,15 @@ fn launch_role(world: &World, account: &Name, c: &Constraint) -> Option<(String,
         ConstraintParameters::Launch {
             local_role_name: Some(n),
             ..
-        } => Some((
-            iam::arn(&world.acct(account), IamKind::Role, n),
-            account.clone(),
-        )),
+        } => {
+            // FAULT ZOO: the local role name resolves in the constraint owner's account.
+            let faulty = world.faulty(crate::fault::Fault::LocalRoleInOwnerAccount);
+            let account = if faulty { &c.owner } else { account };
+            Some((
+                iam::arn(&world.acct(account), IamKind::Role, n),
+                account.clone(),
+            ))
+        }
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ use super::constraints::{self, Applied};
 use super::launch::{path_view, paths, provisioned_view};
 use super::sharing::{covers, principals_seen, share_view};
 use super::{Portfolio, constraints::kind};
+use crate::fault::Fault;
 use crate::name::Name;
 use crate::observe::{
     ConstraintView, ImportView, Observation, PendingShareView, PortfolioProductView, PortfolioView,
@@ -158,15 +159,32 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
             owner: p.owner.clone(),
             id: p.id.clone(),
             share_types: import.share_types.iter().copied().collect(),
-            products: products_of(world, p),
+            // FAULT ZOO: a copied import keeps the versions it had when it was accepted.
+            products: products_of(world, p)
+                .into_iter()
+                .map(|mut x| {
+                    if world.faulty(Fault::ImportCopies) {
+                        x.versions.truncate(1);
+                    }
+                    x
+                })
+                .collect(),
             constraints: constraints_of(world, pname, p),
             principals: principals_seen(world, recipient, pname)
                 .iter()
                 .map(|x| principal_view(world, recipient, x))
                 .collect(),
         };
-        if let Some(region) = region_mut(obs, recipient, &p.region) {
-            region.sc.imported.push(view);
+        // FAULT ZOO: the import leaks into every Region of the recipient.
+        let leak = world.faulty(Fault::ShareLeaksRegion);
+        for r in world.regions().filter(|r| leak || *r == &p.region) {
+            if let Some(region) = region_mut(obs, recipient, r) {
+                region.sc.imported.push(view.clone());
+                // FAULT ZOO: the import is charged to the recipient's portfolio quota.
+                if world.faulty(Fault::QuotaChargedToConsumer) {
+                    *region.usage.entry("Q-01".to_owned()).or_default() += 1;
+                }
+            }
         }
     }
     for (name, p) in &world.sc.products {

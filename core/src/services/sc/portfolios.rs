@@ -450,10 +450,16 @@ pub(super) fn disassociate_product(
     if world.sc.importers.contains_key(portfolio) {
         ctx.hit("SC-06");
     }
-    for (local, x) in downstream {
+    // FAULT ZOO: the removal does not cascade to the recipients' local portfolios.
+    let cascade = !world.faulty(crate::fault::Fault::RemovalNoCascadeLocal);
+    for (local, x) in downstream.into_iter().filter(|_| cascade) {
         remove_association(world, &local, &x);
     }
     remove_association(world, portfolio, product);
+    // FAULT ZOO: the removal terminates the provisioned products of the product.
+    if world.faulty(crate::fault::Fault::RemovalTerminatesProvisioned) {
+        world.sc.provisioned.retain(|_, pp| &pp.product != product);
+    }
     Ok(Response::Empty)
 }
 

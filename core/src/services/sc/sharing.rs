@@ -371,7 +371,8 @@ pub(super) fn create_share(
     share_principals: bool,
 ) -> Result<Response, ApiError> {
     let (p, access) = super::visible_portfolio(world, ctx, portfolio, "SC-20")?;
-    if access == Access::Imported {
+    // FAULT ZOO: an importer may share the imported portfolio onward.
+    if access == Access::Imported && !world.faulty(crate::fault::Fault::ReshareImported) {
         return Err(invalid(
             "SC-13",
             format!("portfolio {portfolio} is imported and cannot be shared"),
