@@ -2,7 +2,9 @@
 //! for a time or step budget, then a summary table and an exit code CI can use.
 
 use super::Format;
-use crate::explore;
+use super::progress::Progress;
+use crate::explore::{self, Budget, CampaignOptions};
+use crate::regression;
 use crate::scenario::{discover, load, run};
 use serde::Serialize;
 use sharesim_core::catalog::RULES;
@@ -15,6 +17,8 @@ pub const EXAMPLES: &str = "Examples:
   sharesim check                      # every scenario, then 30 s of exploration
   sharesim check --time 5m            # a longer exploration budget
   sharesim check --steps 20000        # a fixed, reproducible budget
+  sharesim check --impl 'python3 adapter.py'   # also run conformance against an implementation
+  sharesim check --fault import-copies --steps 20000   # a zoo fault: must fail with a shrunk scenario
   sharesim check --format json";
 
 /// Arguments of `sharesim check`.
@@ -38,6 +42,20 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also run the suite against this implementation (see `sharesim conform --help`).
+    #[arg(long = "impl", value_name = "COMMAND")]
+    pub implementation: Option<String>,
+    /// Explore a broken model of the fault zoo instead of the reference model (see
+    /// `sharesim selftest --list`); the run must fail and print the shrunk scenario.
+    #[cfg(feature = "faults")]
+    #[arg(long, value_parser = super::selftest::parse_fault)]
+    pub fault: Option<sharesim_core::fault::Fault>,
+    /// Time budget for shrinking an exploration failure.
+    #[arg(long, default_value = "30s", value_parser = super::parse_duration)]
+    pub shrink_time: Duration,
+    /// No progress display.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// The outcome of running a scenario directory.
@@ -111,35 +129,33 @@ pub fn main(args: &Args) -> i32 {
     };
     let mut failures = suite.failures.clone();
     let mut rules: BTreeSet<&'static str> = suite.reached.keys().copied().collect();
-    let (mut seeds, mut steps) = (Vec::new(), 0usize);
-    let explore_start = Instant::now();
-    let mut seed = args.seed;
-    loop {
-        let done = match args.steps {
-            Some(limit) => steps >= limit,
-            None => explore_start.elapsed() >= args.time,
-        };
-        if done {
-            break;
-        }
-        let budget = args
-            .steps
-            .map_or(args.steps_per_seed, |l| args.steps_per_seed.min(l - steps));
-        let checker = crate::checks(&explore::world_spec().config.quotas);
-        let report = explore::explore(seed, budget, checker.as_ref());
-        seeds.push(seed);
-        steps += report.steps;
-        rules.extend(report.rules_hit.iter().copied());
-        if let Some(f) = report.failure {
+    let campaign = explore_budget(args);
+    rules.extend(campaign.rules_hit.iter().copied());
+    let last_seed = args
+        .seed
+        .wrapping_add(campaign.seeds.saturating_sub(1) as u64);
+    let seeds: Vec<u64> = if campaign.seeds == 0 {
+        Vec::new()
+    } else {
+        vec![args.seed, last_seed]
+    };
+    let steps = campaign.steps;
+    if let Some(f) = &campaign.failure {
+        let mut lines = vec![format!(
+            "step {} (swarm {}): {} {}\nreproduce: sharesim fuzz --seed {} --steps {} --swarm {}",
+            f.step, f.swarm, f.invariant, f.message, f.seed, f.step, f.swarm
+        )];
+        lines.extend(shrunk_scenario(args, f));
+        failures.insert(format!("explorer seed {}", f.seed), lines);
+    }
+    if let Some(line) = &args.implementation {
+        let code = conformance(args, line);
+        if code != 0 {
             failures.insert(
-                format!("explorer seed {seed}"),
-                vec![format!(
-                    "step {}: {} {}\nreproduce: sharesim fuzz --seed {seed} --steps {}",
-                    f.step, f.invariant, f.message, f.step
-                )],
+                format!("conformance of {line}"),
+                vec![format!("sharesim conform exited with {code} (report above)")],
             );
         }
-        seed += 1;
     }
     let violations = failures.len();
     let summary = Summary {
@@ -198,4 +214,110 @@ fn print_human(s: &Summary) {
     println!("  time               {:>6.1} s", s.seconds);
     println!();
     println!("{}", if s.violations == 0 { "ok" } else { "FAILED" });
+}
+
+/// The model explored: the reference, or a fault of the zoo.
+fn model(args: &Args) -> Box<dyn Fn(&sharesim_core::WorldSpec) -> sharesim_core::World> {
+    #[cfg(feature = "faults")]
+    if let Some(f) = args.fault {
+        return Box::new(crate::selftest::model(f));
+    }
+    let _ = args;
+    Box::new(explore::reference)
+}
+
+/// Runs the exploration budget with the checker after every step, showing progress.
+fn explore_budget(args: &Args) -> explore::Campaign {
+    let budget = match args.steps {
+        Some(n) => Budget::Steps(n),
+        None => Budget::Time(args.time),
+    };
+    if args.steps == Some(0) {
+        return explore::Campaign::default();
+    }
+    let opts = CampaignOptions {
+        first_seed: args.seed,
+        budget,
+        episode: args.steps_per_seed.max(1),
+        swarm: None,
+    };
+    let checker = crate::checks(&explore::world_spec().config.quotas);
+    let model = model(args);
+    let quiet = args.quiet || args.format == Format::Json;
+    let mut progress = Progress::new("explore", budget, quiet);
+    let campaign = explore::campaign(&opts, checker.as_ref(), model.as_ref(), &mut |c| {
+        progress.tick(c, budget)
+    });
+    progress.finish();
+    campaign
+}
+
+/// Shrinks an exploration failure and renders it as a regression scenario (not written: `check`
+/// reports, `sharesim fuzz` writes).
+fn shrunk_scenario(args: &Args, f: &explore::Failure) -> Vec<String> {
+    let checker = crate::checks(&explore::world_spec().config.quotas);
+    let model = model(args);
+    let spec = explore::world_spec();
+    let provenance = regression::Provenance {
+        driver: "explorer".to_owned(),
+        seed: f.seed.to_string(),
+        swarm: f.swarm.to_string(),
+    };
+    let shrunk = regression::shrink_and_write(
+        regression::Failing {
+            spec: &spec,
+            calls: &f.calls,
+            invariant: &f.invariant,
+        },
+        &provenance,
+        checker.as_ref(),
+        model.as_ref(),
+        args.shrink_time,
+        None,
+    );
+    let (shrunk, _) = match shrunk {
+        Ok(s) => s,
+        Err(e) => return vec![format!("shrinking failed: {e}")],
+    };
+    let found_by = crate::scenario::FoundBy {
+        driver: provenance.driver,
+        seed: provenance.seed,
+        swarm: provenance.swarm,
+        commit: regression::commit(),
+        failure: shrunk.invariant.clone(),
+        explanation: regression::first_sentence(&shrunk.message),
+    };
+    match regression::render(&regression::scenario(&shrunk, found_by)) {
+        Ok(text) => vec![format!(
+            "shrunk from {} to {} calls; the scenario:\n{text}",
+            shrunk.stats.original,
+            shrunk.calls.len()
+        )],
+        Err(e) => vec![format!("rendering the shrunk scenario failed: {e}")],
+    }
+}
+
+/// Runs `sharesim conform` against the implementation with this command line.
+fn conformance(args: &Args, line: &str) -> u8 {
+    let conform_args = crate::conform::cli::ConformArgs {
+        implementation: Some(line.to_owned()),
+        impl_args: Vec::new(),
+        cwd: None,
+        scenarios: args.scenarios.clone(),
+        seeds: 0,
+        filter: None,
+        format: crate::conform::cli::Format::Human,
+        junit: None,
+        matrix: None,
+        force: false,
+        call_timeout_ms: 10_000,
+        total_timeout_s: 600,
+        observe: crate::conform::runner::ObserveMode::EveryStep,
+        lenient: false,
+        no_shrink: false,
+        print_schema: false,
+    };
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    crate::conform::cli::conform_to(&conform_args, &mut out, &mut err)
 }
