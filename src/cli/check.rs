@@ -153,7 +153,9 @@ pub fn main(args: &Args) -> i32 {
         if code != 0 {
             failures.insert(
                 format!("conformance of {line}"),
-                vec![format!("sharesim conform exited with {code} (report above)")],
+                vec![format!(
+                    "sharesim conform exited with {code} (report above)"
+                )],
             );
         }
     }
