@@ -4,10 +4,6 @@
 //! validated in the stage order of RULES.md §0.4: shape, existence and visibility, role and
 //! ownership, state, quota) and `observe` (its part of the [`crate::observe::Observation`]).
 
-// Transitional: the state and query API of the services are declared before every operation
-// that reads them is modelled. Remove once `not_modelled` is unreachable.
-#![allow(dead_code)]
-
 pub(crate) mod iam;
 
 pub(crate) mod ib;

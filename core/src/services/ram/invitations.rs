@@ -10,7 +10,6 @@ use super::{AssocStatus, Invitation, InvitationStatus, Share, ShareStatus};
 use crate::error::{ApiError, Exception, reject};
 use crate::name::Name;
 use crate::observe::InvitationView;
-use crate::op::RamPrincipal;
 use crate::response::Response;
 use crate::world::{Ctx, World};
 
@@ -27,16 +26,10 @@ pub(crate) fn uuid(world: &mut World, name: &Name) -> String {
     out
 }
 
-/// RAM-09: a PENDING invitation of `receiver` to the share, for `principal` (the account or an
-/// IAM principal of it). At most one PENDING per (share, receiver account) (RAM-15, INV-14): an
-/// existing one also answers for the new principal `[MODEL]`.
-pub(crate) fn invite(
-    world: &mut World,
-    share: &Name,
-    sender: &Name,
-    receiver: &Name,
-    principal: &RamPrincipal,
-) {
+/// RAM-09: a PENDING invitation of `receiver` to the share, answering for the account and its
+/// IAM principals alike. At most one PENDING per (share, receiver account) (RAM-15, INV-14): an
+/// existing one also answers for a newly added principal of that account `[MODEL]`.
+pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &Name) {
     let pending = world.ram.invitations.iter().any(|i| {
         &i.share == share && &i.receiver == receiver && i.status == InvitationStatus::Pending
     });
@@ -57,7 +50,6 @@ pub(crate) fn invite(
         sender: sender.clone(),
         receiver: receiver.clone(),
         region,
-        principal: principal.clone(),
         arn,
         status: InvitationStatus::Pending,
         created_at,

@@ -168,8 +168,6 @@ pub(crate) struct Invitation {
     pub receiver: Name,
     /// The share's Region (RAM-01), fixed at creation.
     pub region: Region,
-    /// The principal association it answers (an account, or an IAM principal of `receiver`).
-    pub principal: RamPrincipal,
     pub arn: String,
     pub status: InvitationStatus,
     /// Logical hour of creation (RAM-13).

@@ -249,8 +249,8 @@ fn add_entities(
         }
         share.principals.insert(p, assoc);
     }
-    for (p, receiver) in to_invite {
-        invitations::invite(world, name, &owner, &receiver, &p);
+    for (_, receiver) in to_invite {
+        invitations::invite(world, name, &owner, &receiver);
     }
     if let Some(share) = world.ram.shares.get(name) {
         let covered = access::node_coverage(world, share);
