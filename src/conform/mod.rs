@@ -12,7 +12,7 @@
 //! Module map:
 //! - [`protocol`]: the messages and the JSON Schema;
 //! - [`implementation`]: the trait and [`ImplError`];
-//! - [`reference`]: the reference model as an implementation;
+//! - [`mod@reference`]: the reference model as an implementation;
 //! - [`serve`]: the reference model over the protocol;
 //! - [`subprocess`]: a program over the protocol, with time limits;
 //! - [`normalize`]: the comparison rules;
