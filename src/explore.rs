@@ -68,11 +68,7 @@ impl Failure {
 /// --steps M --no-write` prints it). `cargo test`'s fixed seeds and the `ops` fuzz target
 /// report these without failing, so that they look for new ones; delete an entry once its bug
 /// is fixed, so that it cannot come back.
-pub const KNOWN_VIOLATIONS: &[&str] = &[
-    // Found at seed 22 (swarm 88884), step 146, shrunk to 4 calls: after AssociateResourceShare
-    // a consumer sees a share as PENDING that the checker expects ACTIVE.
-    "INV-17 AssociateResourceShare",
-];
+pub const KNOWN_VIOLATIONS: &[&str] = &[];
 
 /// Whether a signature is one of [`KNOWN_VIOLATIONS`].
 pub fn is_known(signature: &str) -> bool {
