@@ -156,6 +156,20 @@ pub fn write(dir: &Path, scenario: &Scenario, signature: &str) -> Result<Written
     }
 }
 
+/// Renders a shrunk failure as the regression scenario it would be written as, with its
+/// `found_by` header (used where a finding is printed rather than written).
+pub fn render_shrunk(shrunk: &Shrunk, provenance: &Provenance) -> Result<String, String> {
+    let found_by = FoundBy {
+        driver: provenance.driver.clone(),
+        seed: provenance.seed.clone(),
+        swarm: provenance.swarm.clone(),
+        commit: commit(),
+        failure: shrunk.invariant.clone(),
+        explanation: first_sentence(&shrunk.message),
+    };
+    render(&scenario(shrunk, found_by))
+}
+
 /// The signature of a shrunk failure.
 pub fn shrunk_signature(shrunk: &Shrunk) -> String {
     signature(

@@ -281,15 +281,7 @@ fn shrunk_scenario(args: &Args, f: &explore::Failure) -> Vec<String> {
         Ok(s) => s,
         Err(e) => return vec![format!("shrinking failed: {e}")],
     };
-    let found_by = crate::scenario::FoundBy {
-        driver: provenance.driver,
-        seed: provenance.seed,
-        swarm: provenance.swarm,
-        commit: regression::commit(),
-        failure: shrunk.invariant.clone(),
-        explanation: regression::first_sentence(&shrunk.message),
-    };
-    match regression::render(&regression::scenario(&shrunk, found_by)) {
+    match regression::render_shrunk(&shrunk, &provenance) {
         Ok(text) => vec![format!(
             "shrunk from {} to {} calls; the scenario:\n{text}",
             shrunk.stats.original,

@@ -185,20 +185,10 @@ pub fn main(args: &Args) -> i32 {
                 Some(Written::Duplicate(p)) => {
                     println!("duplicate of {} (same signature), not written", p.display())
                 }
-                None => {
-                    let found_by = crate::scenario::FoundBy {
-                        driver: provenance.driver,
-                        seed: provenance.seed,
-                        swarm: provenance.swarm,
-                        commit: regression::commit(),
-                        failure: shrunk.invariant.clone(),
-                        explanation: regression::first_sentence(&shrunk.message),
-                    };
-                    match regression::render(&regression::scenario(&shrunk, found_by)) {
-                        Ok(text) => println!("{text}"),
-                        Err(e) => eprintln!("error: {e}"),
-                    }
-                }
+                None => match regression::render_shrunk(&shrunk, &provenance) {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => eprintln!("error: {e}"),
+                },
             }
         }
         Err(e) => eprintln!("error: shrinking failed: {e}"),
