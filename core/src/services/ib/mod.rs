@@ -6,7 +6,7 @@
 //! created from it (RAM-30), so the single predicate RAM-23 (`ram::accessible`) answers every
 //! "can this account use it" question, and listings differ from by-ARN access only in whether
 //! the share is STANDARD (IB-13). What a build produces outside Image Builder (AMIs, ECR images,
-//! IB-07) and billing (IB-25) are not modelled.
+//! IB-07) is not modelled; a build charges no account (IB-25, recorded by CreateImage).
 //!
 //! Module map: `versions` (semantic versions, wildcards, ARNs), `resources` (create, delete, get,
 //! list), `policies` (Put*/Get*Policy), `deps` (sharing and dependency checks: IB-15 to IB-17),

@@ -112,26 +112,33 @@ fn newest_visible(
 }
 
 /// Resolves a reference for the caller (stage 1 and 2): ResourceNotFoundException under `rule`
-/// when nothing visible matches (IB-20 for direct calls, IB-22 for references in recipes).
+/// when nothing visible matches (IB-20 for direct calls, IB-22 for references in recipes). When
+/// the reference would resolve in another Region, IB-06 decided the miss as well: sharing is per
+/// Region and never replicates, so what the caller sees elsewhere does not exist here.
 pub(crate) fn resolve(
     world: &World,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     kind: IbKind,
     r: &IbRef,
     exact: bool,
     rule: RuleId,
 ) -> Result<IbKey, ApiError> {
     let pattern = pattern_of(kind, r, exact)?;
-    newest_visible(
-        world,
-        &ctx.account,
-        ctx.principal.as_ref(),
-        &ctx.region,
-        kind,
-        r,
-        pattern,
-    )
-    .ok_or_else(|| not_found(rule, kind, r))
+    let (account, principal) = (&ctx.account, ctx.principal.as_ref());
+    if let Some(key) = newest_visible(world, account, principal, &ctx.region, kind, r, pattern) {
+        return Ok(key);
+    }
+    let elsewhere = world
+        .regions
+        .iter()
+        .filter(|region| *region != &ctx.region)
+        .any(|region| {
+            newest_visible(world, account, principal, region, kind, r, pattern).is_some()
+        });
+    if elsewhere {
+        ctx.hit("IB-06");
+    }
+    Err(not_found(rule, kind, r))
 }
 
 /// A RAM resource as the share owner names it (RAM-03, RAM-04): its ARN, and its key when it
@@ -520,6 +527,9 @@ pub(crate) fn create_image(
         },
     );
     ctx.hit("IB-07");
+    // IB-25: Image Builder charges nothing for a build. Unlike a Service Catalog launch, whose
+    // launch role's account pays (SC-12), no account is charged and nothing is recorded as owed.
+    ctx.hit("IB-25");
     Ok(created(world, &key))
 }
 

@@ -905,3 +905,109 @@ fn recipe_and_image_quotas_and_versions() {
         "IB-22",
     );
 }
+
+// ----- IB-06: sharing is per Region -----------------------------------------------------------
+
+#[test]
+fn a_lookup_in_another_region_misses_and_records_ib_06() {
+    let mut w = sharing_world();
+    shared_base(&mut w, vec![acct("b")]);
+    // The consumer reads it in its Region; the rule is not recorded on a hit.
+    let here = get_component(&mut w, "b", r("a", "base", "1.0.0"));
+    assert!(!here.rules.contains(&"IB-06"));
+    ok(here);
+    // In us-west-2 the share does not exist: a miss decided by the Region (IB-06).
+    let west = call_in(
+        &mut w,
+        "b",
+        "us-west-2",
+        Op::GetComponent {
+            component: r("a", "base", "1.0.0"),
+        },
+    );
+    rejected(&west, Exception::ResourceNotFoundException, "IB-20");
+    assert!(west.rules.contains(&"IB-06"), "{:?}", west.rules);
+    // The owner's own resource does not replicate either.
+    let own = call_in(
+        &mut w,
+        "a",
+        "us-west-2",
+        Op::DeleteComponent {
+            component: mine("base", "1.0.0"),
+        },
+    );
+    rejected(&own, Exception::ResourceNotFoundException, "IB-20");
+    assert!(own.rules.contains(&"IB-06"));
+    // A recipe in us-west-2 cannot reference it (IB-22, decided by the Region).
+    let recipe = call_in(
+        &mut w,
+        "b",
+        "us-west-2",
+        Op::CreateImageRecipe {
+            recipe: "app".into(),
+            version: "1.0.0".into(),
+            components: vec![r("a", "base", "1.0.0")],
+            parent_image: ParentImage::Ami("ami-1".into()),
+        },
+    );
+    rejected(&recipe, Exception::ResourceNotFoundException, "IB-22");
+    assert!(recipe.rules.contains(&"IB-06"));
+}
+
+#[test]
+fn a_miss_that_no_region_would_resolve_is_not_ib_06() {
+    let mut w = sharing_world();
+    shared_base(&mut w, vec![acct("b")]);
+    // Not shared with c in any Region: visibility (IB-20) alone decides.
+    let o = call_in(
+        &mut w,
+        "c",
+        "us-west-2",
+        Op::GetComponent {
+            component: r("a", "base", "1.0.0"),
+        },
+    );
+    rejected(&o, Exception::ResourceNotFoundException, "IB-20");
+    assert!(!o.rules.contains(&"IB-06"));
+    // A version that exists nowhere.
+    let o = call_in(
+        &mut w,
+        "b",
+        "us-west-2",
+        Op::GetComponent {
+            component: r("a", "base", "9.0.0"),
+        },
+    );
+    assert!(!o.rules.contains(&"IB-06"));
+}
+
+// ----- IB-25: no charge for Image Builder -----------------------------------------------------
+
+#[test]
+fn a_build_records_that_it_charges_nothing() {
+    let mut w = sharing_world();
+    ok(create_component(&mut w, "a", "c", "1.0.0"));
+    let o = recipe(&mut w, "a", "r", vec![mine("c", "1.0.0")]);
+    assert!(!o.rules.contains(&"IB-25"));
+    ok(o);
+    let o = image(&mut w, "a", mine("r", "1.0.0"));
+    assert!(o.rules.contains(&"IB-25"), "{:?}", o.rules);
+    ok(o);
+    // A consumer building from a shared recipe is not charged either.
+    ok(create_share(
+        &mut w,
+        "a",
+        "s",
+        vec![
+            RamResource {
+                kind: IbKind::ImageRecipe,
+                resource: r("a", "r", "1.0.0"),
+            },
+            comp("a", "c", "1.0.0"),
+        ],
+        vec![acct("b")],
+    ));
+    let o = image(&mut w, "b", r("a", "r", "1.0.0"));
+    assert!(o.rules.contains(&"IB-25") && o.rules.contains(&"IB-21"));
+    ok(o);
+}
