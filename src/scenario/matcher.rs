@@ -5,7 +5,9 @@
 //! maps, lists and scalars (`{"portfolio": "base", "launch_role": "arn:..."}`) and compared with
 //! the JSON form of the actual value:
 //! - a map matches when each expected key is present and its value matches;
-//! - a list matches when each expected element matches some actual element;
+//! - a list matches when each expected element matches some actual element; an empty expected
+//!   list matches only an empty list (`"Portfolios": []` says there are none, which is what a
+//!   reader takes it to mean, rather than nothing at all);
 //! - scalars match when equal (numbers by value).
 
 use serde_json::Value;
@@ -21,6 +23,7 @@ pub fn partial(expected: &Value, actual: &Value) -> bool {
         (Value::Object(e), Value::Object(a)) => e
             .iter()
             .all(|(k, ev)| a.get(k).is_some_and(|av| partial(ev, av))),
+        (Value::Array(e), Value::Array(a)) if e.is_empty() => a.is_empty(),
         (Value::Array(e), Value::Array(a)) => e.iter().all(|ev| a.iter().any(|av| partial(ev, av))),
         (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
         (e, a) => e == a,
@@ -76,6 +79,14 @@ mod tests {
         assert!(partial(&json!({"a": 1.0}), &actual));
         assert!(!partial(&json!({"b": [{"x": "r"}]}), &actual));
         assert!(!partial(&json!({"c": 1}), &actual));
+    }
+
+    #[test]
+    fn an_empty_expected_list_means_none() {
+        assert!(partial(&json!({"b": []}), &json!({"b": []})));
+        assert!(!partial(&json!({"b": []}), &json!({"b": [1]})));
+        // A list that is absent is not an empty one in a response.
+        assert!(!partial(&json!({"b": []}), &json!({})));
     }
 
     #[test]
