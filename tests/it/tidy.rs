@@ -1,8 +1,27 @@
 //! Tidy tests: the repository's own consistency, checked on every `cargo test`.
+//!
+//! Besides the snapshot and docs/rules.md checks, the corpus must exercise the whole model
+//! (issue #4): every implemented rule id, every `OpKind` and every `Exception` appears in some
+//! scenario. "Appears" means, exactly:
+//!
+//! - an `OpKind` appears when a `Call` step of some scenario calls it (the calls the `world`
+//!   section desugars into do not count);
+//! - an `Exception` appears when some scenario step is answered with it; NotModelledException
+//!   must appear in none (every operation is modelled);
+//! - a rule id whose docs/rules.md status is implemented or model-defined appears when it is
+//!   recorded as deciding some scenario step (what `sharesim coverage` counts as reached), if the
+//!   model can record it: its id is a string literal in the model's library code (core/src,
+//!   without catalog.rs and the unit tests). A rule the model never records (a statement rule,
+//!   an invariant only the checker of src/invariants checks) appears when some scenario claims
+//!   it in `rules`. [`RECORDED_ONLY_WHERE_NO_SCENARIO_GOES`] lists the recordable rules that no
+//!   scenario can reach, with the reason; they too must be claimed.
 
 use super::scenarios::root;
-use std::collections::BTreeSet;
+use sharesim::scenario::{discover, load, run};
+use sharesim_core::{Exception, OpKind};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 fn files_with(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -116,15 +135,194 @@ fn docs_rules_marks_every_seed_rule_implemented() {
 #[test]
 fn no_rule_that_decides_a_scenario_step_is_marked_not_modelled() {
     let status = rule_status();
-    let suite = sharesim::cli::check::run_suite(&root().join("scenarios")).unwrap();
-    let bad: Vec<&str> = suite
+    let bad: Vec<&str> = corpus()
         .reached
-        .keys()
+        .iter()
         .copied()
         .filter(|id| status.get(*id).is_some_and(|s| not_modelled(s)))
         .collect();
     assert!(
         bad.is_empty(),
         "rules recorded by the model but marked not modelled in docs/rules.md: {bad:?}"
+    );
+}
+
+/// Rules the model records only on paths that no scenario can take, with the reason. They must be
+/// claimed by a scenario instead, and a test checks that they really are never reached.
+const RECORDED_ONLY_WHERE_NO_SCENARIO_GOES: &[(&str, &str)] = &[
+    (
+        "A-30",
+        "recorded only by services::not_modelled, which the exhaustive OpKind routing makes unreachable",
+    ),
+    (
+        "INV-01",
+        "recorded only for a call in a Region the world does not enable, which the loader refuses",
+    ),
+];
+
+/// What the corpus exercises, computed once for all the tidy tests.
+struct Corpus {
+    /// Rule ids recorded as deciding some step.
+    reached: BTreeSet<&'static str>,
+    /// Rule ids claimed in `rules`, each with the scenarios that claim it.
+    claimed: BTreeMap<String, Vec<String>>,
+    /// Rule ids named in `decided_by`.
+    decided_by: BTreeSet<String>,
+    /// Op kinds called by `Call` steps.
+    kinds: BTreeSet<OpKind>,
+    /// Exceptions that answered some step.
+    exceptions: BTreeSet<Exception>,
+}
+
+fn corpus() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let mut c = Corpus {
+            reached: BTreeSet::new(),
+            claimed: BTreeMap::new(),
+            decided_by: BTreeSet::new(),
+            kinds: BTreeSet::new(),
+            exceptions: BTreeSet::new(),
+        };
+        for (name, path) in discover(&root().join("scenarios")).unwrap() {
+            // A broken file fails its own generated test; here it exercises nothing.
+            let Ok(scenario) = load::load(&path) else {
+                continue;
+            };
+            for rule in &scenario.rules {
+                c.claimed
+                    .entry(rule.clone())
+                    .or_default()
+                    .push(name.clone());
+            }
+            for step in &scenario.steps {
+                if let sharesim::scenario::Step::Call(call) = step {
+                    c.decided_by.extend(call.decided_by.iter().cloned());
+                }
+            }
+            let report = run::run(&scenario, &name, &run::NoChecks);
+            c.reached.extend(report.rules_hit);
+            c.kinds.extend(report.kinds);
+            c.exceptions.extend(report.exceptions);
+        }
+        c
+    })
+}
+
+/// The rule ids the model's library code can record: string literals such as `"IB-06"` in
+/// core/src, leaving out the catalog and the unit tests.
+fn recordable_rules() -> BTreeSet<String> {
+    let mut files = Vec::new();
+    files_with(&root().join("core/src"), "rs", &mut files);
+    let mut ids = BTreeSet::new();
+    for file in files {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        if matches!(name.as_deref(), Some("catalog.rs" | "tests.rs")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        // An inline test module ends the library code of its file.
+        let library = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
+        for literal in library.split('"').skip(1).step_by(2) {
+            if sharesim::scenario::load::is_rule_id(literal) {
+                ids.insert(literal.to_owned());
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_implemented_rule_appears_in_a_scenario() {
+    let status = rule_status();
+    let recordable = recordable_rules();
+    let c = corpus();
+    let exempt: BTreeSet<&str> = RECORDED_ONLY_WHERE_NO_SCENARIO_GOES
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let mut unreached = Vec::new();
+    let mut unclaimed = Vec::new();
+    for rule in sharesim_core::catalog::RULES {
+        if status.get(rule.id).is_none_or(|s| not_modelled(s)) {
+            continue;
+        }
+        if recordable.contains(rule.id) && !exempt.contains(rule.id) {
+            if !c.reached.contains(rule.id) {
+                unreached.push(rule.id);
+            }
+        } else if !c.claimed.contains_key(rule.id) && !c.reached.contains(rule.id) {
+            unclaimed.push(rule.id);
+        }
+    }
+    assert!(
+        unreached.is_empty(),
+        "implemented rules the model can record but no scenario step is decided by \
+         (write a scenario that reaches each): {unreached:?}"
+    );
+    assert!(
+        unclaimed.is_empty(),
+        "implemented rules the model never records and no scenario claims \
+         (write a scenario that shows each and claims it): {unclaimed:?}"
+    );
+}
+
+#[test]
+fn the_rules_no_scenario_can_reach_are_really_unreached() {
+    let recordable = recordable_rules();
+    for (id, why) in RECORDED_ONLY_WHERE_NO_SCENARIO_GOES {
+        assert!(
+            recordable.contains(*id),
+            "{id} is no longer recorded by the model; drop it from the list ({why})"
+        );
+        assert!(
+            !corpus().reached.contains(id),
+            "{id} is reached by a scenario after all; drop it from the list ({why})"
+        );
+    }
+}
+
+#[test]
+fn every_rule_id_a_scenario_names_is_in_the_catalog() {
+    let known: BTreeSet<&str> = sharesim_core::catalog::RULES.iter().map(|r| r.id).collect();
+    let c = corpus();
+    let unknown: Vec<&String> = c
+        .claimed
+        .keys()
+        .chain(&c.decided_by)
+        .filter(|id| !known.contains(id.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "rule ids in scenarios that RULES.md does not have: {unknown:?}"
+    );
+}
+
+#[test]
+fn every_op_kind_is_called_by_a_scenario() {
+    let missing: Vec<&str> = OpKind::all()
+        .filter(|k| !corpus().kinds.contains(k))
+        .map(OpKind::name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations no scenario step calls: {missing:?}"
+    );
+}
+
+#[test]
+fn every_exception_answers_some_scenario_step() {
+    let c = corpus();
+    assert!(
+        !c.exceptions.contains(&Exception::NotModelledException),
+        "a scenario step was answered NotModelledException"
+    );
+    let missing: Vec<&str> = Exception::all()
+        .filter(|e| *e != Exception::NotModelledException && !c.exceptions.contains(e))
+        .map(Exception::name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "exceptions no scenario step is answered with: {missing:?}"
     );
 }
