@@ -1,4 +1,6 @@
-//! `sharesim run <file|dir>`: run scenarios and print their traces.
+//! `sharesim run <file|dir>`: run scenarios and print their traces. On a terminal (and without
+//! `NO_COLOR`) outcomes are coloured: successes green, exceptions yellow, failed expectations and
+//! invariants red; piped or redirected output is the plain trace, byte for byte the snapshot's.
 
 use crate::scenario::{discover, load, run};
 use std::path::PathBuf;
@@ -40,10 +42,15 @@ pub fn main(args: &Args) -> i32 {
         };
         let checker = crate::checks(&scenario.world.config.quotas);
         let report = run::run(&scenario, name, checker.as_ref());
-        println!("{}", report.trace);
+        let colour = super::colour();
+        if colour {
+            println!("{}", paint(&report.trace));
+        } else {
+            println!("{}", report.trace);
+        }
         if !report.failures.is_empty() {
             failed += 1;
-            let mark = if super::colour() {
+            let mark = if colour {
                 "\x1b[31mFAILED\x1b[0m"
             } else {
                 "FAILED"
@@ -56,4 +63,60 @@ pub fn main(args: &Args) -> i32 {
     }
     println!("{} scenarios, {} failed", files.len(), failed);
     i32::from(failed > 0)
+}
+
+/// The trace with ANSI colours on its outcome and problem lines.
+fn paint(trace: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const YELLOW: &str = "\x1b[33m";
+    const RED: &str = "\x1b[31m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(trace.len() + trace.len() / 8);
+    for line in trace.lines() {
+        let body = line.trim_start();
+        let code = if body.starts_with("!!") {
+            Some(RED)
+        } else if body.starts_with("-> ok")
+            || (body.starts_with(|c: char| c.is_ascii_digit()) && body.ends_with(": ok"))
+        {
+            Some(GREEN)
+        } else if body.starts_with("->") {
+            Some(YELLOW)
+        } else {
+            None
+        };
+        match code {
+            Some(code) => {
+                let indent = line.strip_suffix(body).unwrap_or_default();
+                out.push_str(indent);
+                out.push_str(code);
+                out.push_str(body);
+                out.push_str(RESET);
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paint;
+
+    #[test]
+    fn outcomes_and_problems_are_coloured_and_nothing_else_changes() {
+        let trace = "scenario: x\n  1 hub  CreatePortfolio(portfolio:\"p\")\n      -> ok port-1  [SC-01]\n      !! expected Error\n  2 spoke  DeletePortfolio(portfolio:\"p\")\n      -> ResourceNotFoundException (no)  [SC-37]\n  3 observe accounts (x): ok\n";
+        let painted = paint(trace);
+        assert!(painted.contains("      \x1b[32m-> ok port-1  [SC-01]\x1b[0m"));
+        assert!(painted.contains("      \x1b[31m!! expected Error\x1b[0m"));
+        assert!(painted.contains("\x1b[33m-> ResourceNotFoundException"));
+        assert!(painted.contains("\x1b[32m3 observe accounts (x): ok\x1b[0m"));
+        let plain: String = painted
+            .replace("\x1b[32m", "")
+            .replace("\x1b[33m", "")
+            .replace("\x1b[31m", "")
+            .replace("\x1b[0m", "");
+        assert_eq!(plain, trace);
+    }
 }

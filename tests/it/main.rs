@@ -13,6 +13,7 @@ mod conform;
 mod explore;
 mod fuzz_regressions;
 mod invariants;
+mod scenario_cli;
 mod scenario_errors;
 mod scenarios;
 mod tidy;

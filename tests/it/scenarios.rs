@@ -19,6 +19,12 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_owned()
 }
 
+/// Where snapshots are compared and written: snapshots/, or `SHARESIM_SNAPSHOTS` (which
+/// tests/it/scenario_cli.rs sets to check that `CI=true` writes nothing).
+fn snapshot_dir() -> PathBuf {
+    std::env::var_os("SHARESIM_SNAPSHOTS").map_or_else(|| root().join("snapshots"), PathBuf::from)
+}
+
 /// Runs the scenario `name` (its path under scenarios/ without `.ron`) and checks its snapshot.
 fn check(name: &str) {
     let path = root().join("scenarios").join(format!("{name}.ron"));
@@ -27,7 +33,7 @@ fn check(name: &str) {
     let report = run::run(&scenario, name, checker.as_ref());
     let mut failures = report.failures.clone();
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_snapshot_path(snapshot_dir());
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.set_input_file(&path);
