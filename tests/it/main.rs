@@ -12,6 +12,7 @@ mod ci_templates;
 mod conform;
 mod explore;
 mod fuzz_regressions;
+mod indexes;
 mod invariants;
 mod scenario_cli;
 mod scenario_errors;

@@ -27,7 +27,7 @@ use crate::response::Response;
 use crate::world::{Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(crate) use deps::stranded;
+pub(crate) use deps::{at_risk, first_stranded, rebuild_used_by};
 pub(crate) use observe::observe;
 pub(crate) use policies::policy_matches_default_permission;
 pub(crate) use resources::ram_target;
@@ -66,6 +66,11 @@ pub(crate) struct IbState {
     /// The last build number given per (kind, owner, Region, name, version), so that build
     /// ARNs are never reused after a deletion (IB-26).
     pub builds: BTreeMap<(IbKind, Name, Region, Name, Version), u32>,
+    /// Resource to the recipes (image and container recipes) whose `depends_on` names it: the
+    /// reverse of `depends_on`, kept by `deps::index_dependencies` and
+    /// `deps::unindex_dependencies` where recipes are created and deleted, and compared with a
+    /// recomputation by `World::check_indexes`.
+    pub used_by: BTreeMap<IbKey, BTreeSet<IbKey>>,
 }
 
 /// The ARN of an existing or former resource.

@@ -99,26 +99,46 @@ pub(crate) fn put(
         ));
     }
     // Stage 4: the new policy must not take access away from a dependent consumer (IB-15).
-    let mut next = world.clone();
-    if let Some(res) = next.ib.resources.get_mut(&key) {
-        res.policy = Some(Policy {
+    // The change is made in place and taken back exactly if it strands one: the policy, the
+    // policy share (or its creation, with the ids it drew).
+    let risk = super::at_risk(world, &BTreeSet::from([key.clone()]));
+    let standard = super::deps::in_standard_share(world, &key);
+    let ids = world.ids.clone();
+    let existing = ram::policy_share(world, &key).cloned();
+    let before = existing
+        .as_ref()
+        .and_then(|n| world.ram.shares.get(n).cloned());
+    let share = ram::create_policy_share(world, ctx, &key)?;
+    let old_policy = world.ib.resources.get_mut(&key).map(|res| {
+        res.policy.replace(Policy {
             principals: principals.clone(),
             actions,
-        });
-    }
-    let share = ram::create_policy_share(&mut next, ctx, &key)?;
-    ram::set_policy_share_principals(&mut next, &share, &principals);
-    if let Some((consumer, dep)) = super::stranded(world, &next) {
+        })
+    });
+    ram::set_policy_share_principals(world, &share, &principals);
+    if let Some((consumer, dep)) = super::first_stranded(world, &risk) {
+        if let (Some(res), Some(old)) = (world.ib.resources.get_mut(&key), old_policy) {
+            res.policy = old;
+        }
+        match before {
+            Some(old) => {
+                world.ram.shares.insert(share.clone(), old);
+            }
+            None => {
+                world.ram.shares.remove(&share);
+                world.ids = ids;
+            }
+        }
+        world.ram.reindex(&share);
         return Err(reject(
             Exception::InvalidRequestException,
             "IB-15",
             format!("{consumer} depends on {dep}; the policy would remove its access"),
         ));
     }
-    if super::deps::in_standard_share(world, &key) {
+    if standard {
         ctx.hit("A-22");
     }
-    *world = next;
     ctx.hit("IB-09");
     ctx.hit("IB-11");
     ctx.hit("IB-12");

@@ -448,6 +448,7 @@ pub(crate) fn create_recipe(
             status: None,
         },
     );
+    deps::index_dependencies(world, &key);
     ctx.hit("IB-27");
     ctx.hit("IB-01");
     Ok(created(world, &key))
@@ -570,6 +571,7 @@ pub(crate) fn delete(
             format!("The resource ARN '{arn}' has other resources depended on it"),
         ));
     }
+    deps::unindex_dependencies(world, &key);
     world.ib.resources.remove(&key);
     deps::forget_in_shares(world, &key);
     if kind == IbKind::Image {
@@ -627,28 +629,57 @@ pub(crate) fn listed(
     kind: Option<IbKind>,
     owner: IbOwner,
 ) -> Vec<IbResourceView> {
+    let of_kind = |k: &IbKey| &k.region == region && kind.is_none_or(|kind| k.kind == kind);
+    match owner {
+        // FAULT ZOO: the planted bug needs every resource; see `listed_scan`.
+        IbOwner::Shared if world.faulty(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe) => {
+            listed_scan(world, account, principal, region, kind)
+        }
+        IbOwner::Shared => ram::visible_resources(world, account, principal, region)
+            .into_iter()
+            .filter(|(k, listed)| *listed && of_kind(k))
+            .filter_map(|(k, _)| {
+                world
+                    .ib
+                    .resources
+                    .get(k)
+                    .map(|res| view(world, k, res, account))
+            })
+            .collect(),
+        IbOwner::Self_ => world
+            .ib
+            .resources
+            .iter()
+            .filter(|(k, _)| &k.owner == account && of_kind(k))
+            .map(|(k, res)| view(world, k, res, account))
+            .collect(),
+        // No Amazon-managed resources are modelled.
+        IbOwner::Amazon => Vec::new(),
+    }
+}
+
+/// List*(owner=Shared) by asking RAM-23 of every resource, as the fault zoo's planted bug
+/// needs (it shows a resource through another one).
+fn listed_scan(
+    world: &World,
+    account: &Name,
+    principal: Option<&Principal>,
+    region: &Region,
+    kind: Option<IbKind>,
+) -> Vec<IbResourceView> {
+    let shared = |k| visibility(world, account, principal, k) == Some(Vis::Shared { listed: true });
     world
         .ib
         .resources
         .iter()
         .filter(|(k, _)| &k.region == region && kind.is_none_or(|kind| k.kind == kind))
-        .filter(|(k, res)| match owner {
-            IbOwner::Self_ => &k.owner == account,
-            IbOwner::Shared => {
-                let shared = |k| {
-                    visibility(world, account, principal, k) == Some(Vis::Shared { listed: true })
-                };
-                // FAULT ZOO: another consumer's recipe shows through a resource both consume.
-                shared(k)
-                    || (world.faulty(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe)
-                        && &k.owner != account
-                        && res
-                            .depends_on
-                            .iter()
-                            .any(|d| d.owner != k.owner && shared(d)))
-            }
-            // No Amazon-managed resources are modelled.
-            IbOwner::Amazon => false,
+        .filter(|(k, res)| {
+            shared(k)
+                || (&k.owner != account
+                    && res
+                        .depends_on
+                        .iter()
+                        .any(|d| d.owner != k.owner && shared(d)))
         })
         .map(|(k, res)| view(world, k, res, account))
         .collect()

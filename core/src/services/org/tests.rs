@@ -43,13 +43,24 @@ pub(crate) fn call(w: &mut World, account: &str, op: Op) -> Outcome {
 }
 
 /// Applies `op` as `account` in `region`.
+///
+/// Every call of the unit tests also checks that the world's indexes equal a recomputation
+/// (`World::check_indexes`) and that a rejected call changed nothing observable (atomicity).
 pub(crate) fn call_in(w: &mut World, account: &str, region: &str, op: Op) -> Outcome {
-    w.apply(&Call {
+    let before = w.observe();
+    let outcome = w.apply(&Call {
         account: account.into(),
         principal: None,
         region: region.into(),
         op,
-    })
+    });
+    if let Err(e) = w.check_indexes() {
+        panic!("{e}");
+    }
+    if outcome.result.is_err() {
+        assert_eq!(before, w.observe(), "a rejected call changed the world");
+    }
+    outcome
 }
 
 /// Asserts success and returns the response.

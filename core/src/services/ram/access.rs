@@ -10,7 +10,7 @@ use crate::op::{IamKind, Principal, RamPrincipal};
 use crate::services::ib::IbKey;
 use crate::services::org::Node;
 use crate::world::{Ctx, World};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The account an account or IAM principal belongs to.
 pub(crate) fn principal_account(p: &RamPrincipal) -> Option<&Name> {
@@ -260,18 +260,135 @@ pub(crate) fn covers(
 }
 
 /// Whether any principal association of an ACTIVE share covers the account (RAM-23, without
-/// the resource part).
+/// the resource part). Looks up the account's own and its caller's IAM association directly,
+/// and walks only the organization and OU principals.
 pub(crate) fn covers_account(
     world: &World,
     share: &Share,
     account: &Name,
     principal: Option<&Principal>,
 ) -> bool {
-    share.status == ShareStatus::Active
-        && share
+    if share.status != ShareStatus::Active {
+        return false;
+    }
+    let associated = |q: &RamPrincipal| {
+        share
             .principals
-            .iter()
-            .any(|(q, a)| covers(world, share, q, a, account, principal))
+            .get(q)
+            .is_some_and(|a| a.status == AssocStatus::Associated)
+    };
+    if associated(&RamPrincipal::Account(account.clone())) {
+        return true;
+    }
+    let iam = match principal {
+        Some(Principal::Role(role)) => Some(RamPrincipal::Role(crate::op::RoleArn {
+            account: account.clone(),
+            role: role.clone(),
+        })),
+        Some(Principal::User(user)) => Some(RamPrincipal::User {
+            account: account.clone(),
+            user: user.clone(),
+        }),
+        _ => None,
+    };
+    if iam.as_ref().is_some_and(associated) {
+        return true;
+    }
+    node_principals(share).any(|(q, a)| covers(world, share, q, a, account, principal))
+}
+
+/// The organization and OU principal associations of a share (contiguous in the principal
+/// order: `Organization` and `OrganizationalUnit` sort between `Account` and `Role`).
+fn node_principals(share: &Share) -> impl Iterator<Item = (&RamPrincipal, &PrincipalAssoc)> {
+    share
+        .principals
+        .range(RamPrincipal::Organization(Name::new(""))..)
+        .take_while(|(q, _)| principal_account(q).is_none())
+}
+
+/// The nodes that contain the account in the current tree (ORG-11): its organization and
+/// every OU above it.
+pub(crate) fn nodes_of(world: &World, account: &Name) -> Vec<Node> {
+    let Some((name, org)) = world
+        .org
+        .orgs
+        .iter()
+        .find(|(_, o)| o.accounts.contains_key(account))
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![Node::Organization(name.clone())];
+    let mut parent = org.accounts.get(account);
+    // The depth is bounded by the number of OUs (which also guards against a cycle).
+    for _ in 0..=org.ous.len() {
+        match parent {
+            Some(crate::op::Parent::Ou(ou)) => {
+                out.push(Node::Ou(ou.clone()));
+                parent = org.ous.get(ou).map(|(_, up)| up);
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Every share that may reach `account` or one of its IAM principals, or that invited it:
+/// the candidates of the consumer-side listings (the callers apply the full predicate).
+pub(crate) fn candidate_shares<'w>(world: &'w World, account: &Name) -> BTreeSet<&'w Name> {
+    let ix = &world.ram.index;
+    let mut out: BTreeSet<&Name> = BTreeSet::new();
+    out.extend(ix.by_account.get(account).into_iter().flatten());
+    out.extend(ix.by_retained.get(account).into_iter().flatten());
+    for node in nodes_of(world, account) {
+        out.extend(ix.by_node.get(&node).into_iter().flatten());
+    }
+    for seq in ix.invitations_to(account) {
+        if let Some(i) = world.ram.invitation(seq)
+            && let Some((name, _)) = world.ram.shares.get_key_value(&i.share)
+        {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// RAM-23 for every resource at once: the existing resources of others in `region` that a
+/// caller of `account` (as `principal`) may use, each with whether some share that grants it
+/// is STANDARD (listed, IB-13, RAM-27). Costs what the caller can see, not the world.
+pub(crate) fn visible_resources<'w>(
+    world: &'w World,
+    account: &Name,
+    principal: Option<&Principal>,
+    region: &crate::name::Region,
+) -> BTreeMap<&'w IbKey, bool> {
+    let mut out: BTreeMap<&IbKey, bool> = BTreeMap::new();
+    for name in candidate_shares(world, account) {
+        let Some(share) = world.ram.shares.get(name) else {
+            continue;
+        };
+        if &share.region != region
+            || &share.owner == account
+            || !covers_account(world, share, account, principal)
+        {
+            continue;
+        }
+        let standard = share.feature_set == super::ShareFeatureSet::Standard;
+        for a in share.resources.values() {
+            let Some(key) = a.key.as_ref() else {
+                continue;
+            };
+            if a.status != AssocStatus::Associated
+                || key.owner != share.owner
+                || &key.region != region
+                || !world.ib.resources.contains_key(key)
+            {
+                continue;
+            }
+            let entry = out.entry(key).or_insert(false);
+            *entry = *entry || standard;
+        }
+    }
+    out
 }
 
 /// RAM-23: whether a caller of `account` (as `principal`) may use the resource through some
@@ -284,18 +401,15 @@ pub(crate) fn accessible(
     key: &IbKey,
 ) -> Option<bool> {
     let mut found = None;
-    for share in world.ram.shares.values() {
+    let holding = world.ram.index.by_resource.get(key).into_iter().flatten();
+    for share in holding.filter_map(|n| world.ram.shares.get(n)) {
         if share.owner != key.owner
             || share.region != key.region
             || share.status != ShareStatus::Active
         {
             continue;
         }
-        let has_resource = share
-            .resources
-            .values()
-            .any(|r| r.status == AssocStatus::Associated && r.key.as_ref() == Some(key));
-        if has_resource && covers_account(world, share, account, principal) {
+        if covers_account(world, share, account, principal) {
             let standard = share.feature_set == super::ShareFeatureSet::Standard;
             found = Some(found.unwrap_or(false) || standard);
         }
@@ -411,6 +525,7 @@ pub(crate) fn reconcile(world: &mut World, ctx: &mut Ctx) {
             }
         }
         share.node_covered = now;
+        world.ram.reindex(&name);
     }
     super::invitations::drop_orphans(world);
 }

@@ -30,10 +30,7 @@ pub(crate) fn uuid(world: &mut World, name: &Name) -> String {
 /// IAM principals alike. At most one PENDING per (share, receiver account) (RAM-15, INV-14): an
 /// existing one also answers for a newly added principal of that account `[MODEL]`.
 pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &Name) {
-    let pending = world.ram.invitations.iter().any(|i| {
-        &i.share == share && &i.receiver == receiver && i.status == InvitationStatus::Pending
-    });
-    if pending {
+    if has_pending(world, share, receiver) {
         return;
     }
     let Some(region) = world.ram.shares.get(share).map(|s| s.region.clone()) else {
@@ -45,7 +42,10 @@ pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &
         world.acct(sender)
     );
     let created_at = world.clock_hours;
-    world.ram.invitations.push(Invitation {
+    let seq = world.ram.next_invitation;
+    world.ram.next_invitation += 1;
+    let inv = Invitation {
+        seq,
         share: share.clone(),
         sender: sender.clone(),
         receiver: receiver.clone(),
@@ -53,7 +53,17 @@ pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &
         arn,
         status: InvitationStatus::Pending,
         created_at,
-    });
+    };
+    world.ram.index.add_invitation(&inv);
+    world.ram.invitations.push(inv);
+}
+
+/// Whether `receiver` has a PENDING invitation to the share (RAM-15).
+pub(crate) fn has_pending(world: &World, share: &Name, receiver: &Name) -> bool {
+    world
+        .ram
+        .invitations_of(share)
+        .any(|i| &i.receiver == receiver && i.status == InvitationStatus::Pending)
 }
 
 fn view(i: &Invitation) -> InvitationView {
@@ -72,9 +82,10 @@ pub(crate) fn received(
 ) -> Vec<InvitationView> {
     world
         .ram
-        .invitations
-        .iter()
-        .filter(|i| &i.receiver == account && &i.region == region)
+        .index
+        .invitations_to(account)
+        .filter_map(|seq| world.ram.invitation(seq))
+        .filter(|i| &i.region == region)
         .map(view)
         .collect()
 }
@@ -108,18 +119,20 @@ pub(crate) fn respond(
     if share_live.is_none() {
         return Err(not_found(share));
     }
-    let mine =
-        |i: &Invitation| &i.share == share && i.receiver == ctx.account && i.region == ctx.region;
-    let index = world
+    let mine: Vec<&Invitation> = world
         .ram
-        .invitations
+        .invitations_of(share)
+        .filter(|i| i.receiver == ctx.account && i.region == ctx.region)
+        .collect();
+    let Some(inv) = mine
         .iter()
-        .position(|i| mine(i) && i.status == InvitationStatus::Pending)
-        .or_else(|| world.ram.invitations.iter().rposition(mine))
-        .ok_or_else(|| not_found(share))?;
-    let Some(inv) = world.ram.invitations.get(index) else {
+        .find(|i| i.status == InvitationStatus::Pending)
+        .or_else(|| mine.last())
+        .copied()
+    else {
         return Err(not_found(share));
     };
+    let seq = inv.seq;
     match inv.status {
         InvitationStatus::Pending => {}
         InvitationStatus::Accepted => {
@@ -152,12 +165,13 @@ pub(crate) fn respond(
         ctx.hit("RAM-12");
         (InvitationStatus::Rejected, AssocStatus::Failed)
     };
-    if let Some(inv) = world.ram.invitations.get_mut(index) {
+    if let Some(inv) = world.ram.invitation_mut(seq) {
         inv.status = status;
     }
     if let Some(s) = world.ram.shares.get_mut(share) {
         settle(s, &receiver, assoc);
     }
+    world.ram.reindex(share);
     if accept {
         ctx.hit("IB-08");
     }
@@ -186,6 +200,7 @@ pub(crate) fn advance_time(world: &mut World, ctx: &mut Ctx, hours: u32) -> Resp
         if let Some(s) = world.ram.shares.get_mut(&share) {
             settle(s, &receiver, AssocStatus::Failed);
         }
+        world.ram.reindex(&share);
     }
     Response::Empty
 }
@@ -202,16 +217,41 @@ fn settle(share: &mut Share, receiver: &Name, status: AssocStatus) {
 
 /// a PENDING invitation whose share is no longer ACTIVE or whose principal association
 /// is no longer waiting for it cannot be answered; it is withdrawn.
+fn orphaned(world: &World, i: &Invitation) -> bool {
+    i.status == InvitationStatus::Pending
+        && !world.ram.shares.get(&i.share).is_some_and(|s| {
+            s.status == ShareStatus::Active
+                && s.principals.iter().any(|(q, a)| {
+                    a.status == AssocStatus::Associating
+                        && principal_account(q) == Some(&i.receiver)
+                })
+        })
+}
+
+/// A-18 for every share (after organization changes).
 pub(crate) fn drop_orphans(world: &mut World) {
-    let shares = &world.ram.shares;
-    world.ram.invitations.retain(|i| {
-        i.status != InvitationStatus::Pending
-            || shares.get(&i.share).is_some_and(|s| {
-                s.status == ShareStatus::Active
-                    && s.principals.iter().any(|(q, a)| {
-                        a.status == AssocStatus::Associating
-                            && principal_account(q) == Some(&i.receiver)
-                    })
-            })
-    });
+    let orphans: Vec<u64> = world
+        .ram
+        .invitations
+        .iter()
+        .filter(|i| orphaned(world, i))
+        .map(|i| i.seq)
+        .collect();
+    for seq in orphans {
+        world.ram.withdraw(seq);
+    }
+}
+
+/// A-18 for the invitations of one share, after a change to that share only (an invitation's
+/// fate depends on its own share alone).
+pub(crate) fn drop_orphans_of(world: &mut World, share: &Name) {
+    let orphans: Vec<u64> = world
+        .ram
+        .invitations_of(share)
+        .filter(|i| orphaned(world, i))
+        .map(|i| i.seq)
+        .collect();
+    for seq in orphans {
+        world.ram.withdraw(seq);
+    }
 }

@@ -4,15 +4,22 @@
 //! Access is never stored: it is computed from the share, its associations and the *current*
 //! organization tree each time it is asked for (ORG-11, RAM-24), so Organizations changes need
 //! no bookkeeping beyond the documented status changes of `on_org_change` (RAM-26, A-17) and the
-//! record of leavers a share retains (RAM-24). Every RAM mutation runs on a copy of the world and
-//! is committed only if no consumer of Image Builder resources is stranded by it (IB-15,
-//! INV-18), which also makes every call atomic.
+//! record of leavers a share retains (RAM-24). The questions are answered through indexes
+//! (`index`: resource, account, node and owner to shares, receiver and share to invitations),
+//! so that they cost what the caller can see rather than the size of the world.
+//!
+//! Every RAM mutation is applied in place and is atomic: each stage is checked before the first
+//! effect, and the two checks decided after the effects (Q-11 on creation, and whether a
+//! consumer of Image Builder resources is stranded, IB-15, INV-18) take back exactly what the
+//! call did (the one share it changed, the invitations it sent, the ids it drew).
 //!
 //! Module map: `shares` (create, update, delete, associate, disassociate, promote, org sharing),
 //! `invitations` (accept, reject, expiry and the logical clock), `access` (principal
-//! classification and the access predicate), `observe` (listings and the observation).
+//! classification and the access predicate), `index` (the indexes and what keeps them true),
+//! `observe` (listings and the observation).
 
 mod access;
+pub(crate) mod index;
 mod invitations;
 mod observe;
 mod shares;
@@ -27,9 +34,9 @@ use crate::services::ib::IbKey;
 use crate::world::{Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(crate) use access::{accessible, principal_account};
+pub(crate) use access::{accessible, principal_account, visible_resources};
 pub(crate) use observe::observe;
-pub(crate) use shares::{create_policy_share, set_policy_share_principals};
+pub(crate) use shares::{create_policy_share, policy_share, set_policy_share_principals};
 
 /// Share status (§1.6). PENDING, FAILED and DELETING are never observable in the synchronous
 /// model `[MODEL]`.
@@ -163,6 +170,9 @@ impl InvitationStatus {
 /// An invitation to a share (RAM-09).
 #[derive(Debug, Clone)]
 pub(crate) struct Invitation {
+    /// Creation sequence number: invitations are kept in this order, and the indexes name
+    /// them by it.
+    pub seq: u64,
     pub share: Name,
     pub sender: Name,
     pub receiver: Name,
@@ -180,8 +190,66 @@ pub(crate) struct RamState {
     /// Share name to share. The symbolic name is unique in a scenario and acts as the client
     /// token (RAM-22).
     pub shares: BTreeMap<Name, Share>,
-    /// Invitations in creation order.
+    /// Invitations in creation order (ascending `seq`).
     pub invitations: Vec<Invitation>,
+    /// The sequence number of the next invitation.
+    pub next_invitation: u64,
+    /// Indexes over the shares and invitations (see `index` for what keeps them true).
+    pub index: index::RamIndex,
+}
+
+impl RamState {
+    /// Brings the indexes in line with the current value of the share `name` (to be called
+    /// after every change to a share, including its removal).
+    pub fn reindex(&mut self, name: &Name) {
+        self.index.reindex_share(name, self.shares.get(name));
+    }
+
+    /// The invitation with sequence number `seq`.
+    pub fn invitation(&self, seq: u64) -> Option<&Invitation> {
+        let i = self
+            .invitations
+            .binary_search_by_key(&seq, |i| i.seq)
+            .ok()?;
+        self.invitations.get(i)
+    }
+
+    /// The invitation with sequence number `seq`, to change its status.
+    pub fn invitation_mut(&mut self, seq: u64) -> Option<&mut Invitation> {
+        let i = self
+            .invitations
+            .binary_search_by_key(&seq, |i| i.seq)
+            .ok()?;
+        self.invitations.get_mut(i)
+    }
+
+    /// The invitations of the share `name`, in creation order.
+    pub fn invitations_of<'s>(&'s self, name: &Name) -> impl Iterator<Item = &'s Invitation> {
+        self.index
+            .invitations_of(name)
+            .filter_map(|seq| self.invitation(seq))
+    }
+
+    /// Withdraws an invitation.
+    pub fn withdraw(&mut self, seq: u64) {
+        if let Ok(i) = self.invitations.binary_search_by_key(&seq, |i| i.seq) {
+            let inv = self.invitations.remove(i);
+            self.index.remove_invitation(&inv);
+        }
+    }
+
+    /// Whether the maintained indexes equal a recomputation from the state.
+    pub fn check_index(&self) -> Result<(), String> {
+        let fresh = index::RamIndex::rebuild(self);
+        if fresh == self.index {
+            Ok(())
+        } else {
+            Err(format!(
+                "RAM indexes out of date:\nmaintained: {:?}\nrecomputed: {:?}",
+                self.index, fresh
+            ))
+        }
+    }
 }
 
 /// Applies a call of this service.

@@ -2,7 +2,7 @@
 //! answer the read calls and fill the view, so the two cannot disagree.
 
 use super::access::{self, covers_account};
-use super::{InvitationStatus, Share, ShareFeatureSet, ShareStatus, invitations};
+use super::{Share, ShareFeatureSet, ShareStatus, invitations};
 use crate::name::{Name, Region};
 use crate::observe::{AssociationView, Observation, ReceivedShareView, ResourceShareView};
 use crate::op::{AssociationType, RamPrincipal, ResourceOwner};
@@ -66,14 +66,14 @@ fn share_view(world: &World, name: &Name, share: &Share) -> ResourceShareView {
 
 fn owned<'w>(
     world: &'w World,
-    account: &'w Name,
-    region: &'w Region,
+    account: &Name,
+    region: &Region,
 ) -> impl Iterator<Item = (&'w Name, &'w Share)> {
     world
         .ram
-        .shares
-        .iter()
-        .filter(move |(_, s)| &s.owner == account && &s.region == region)
+        .index
+        .owned(account, region)
+        .filter_map(|n| world.ram.shares.get_key_value(n))
 }
 
 /// GetResourceShares(SELF): every share the account owns in the Region, any feature set.
@@ -91,7 +91,10 @@ pub(crate) fn received_shares(
     region: &Region,
 ) -> Vec<ReceivedShareView> {
     let mut out = Vec::new();
-    for (name, share) in &world.ram.shares {
+    for name in access::candidate_shares(world, account) {
+        let Some(share) = world.ram.shares.get(name) else {
+            continue;
+        };
         if &share.owner == account
             || &share.region != region
             || share.status != ShareStatus::Active
@@ -104,9 +107,7 @@ pub(crate) fn received_shares(
                 a.status == super::AssocStatus::Associated
                     && access::principal_account(q) == Some(account)
             });
-        let pending = world.ram.invitations.iter().any(|i| {
-            &i.share == name && &i.receiver == account && i.status == InvitationStatus::Pending
-        });
+        let pending = invitations::has_pending(world, name, account);
         let status = if active {
             "ACTIVE"
         } else if pending {
@@ -126,13 +127,10 @@ pub(crate) fn received_shares(
 /// ListResources(OTHER-ACCOUNTS) (RAM-28): resources the account can use through STANDARD
 /// shares now (RAM-23).
 pub(crate) fn accessible_resources(world: &World, account: &Name, region: &Region) -> Vec<String> {
-    let set: BTreeSet<String> = world
-        .ib
-        .resources
-        .keys()
-        .filter(|k| &k.region == region && &k.owner != account)
-        .filter(|k| access::accessible(world, account, None, k) == Some(true))
-        .map(|k| crate::services::ib::arn_of(world, k))
+    let set: BTreeSet<String> = access::visible_resources(world, account, None, region)
+        .into_iter()
+        .filter(|(_, listed)| *listed)
+        .map(|(k, _)| crate::services::ib::arn_of(world, k))
         .collect();
     set.into_iter().collect()
 }

@@ -1,9 +1,10 @@
 //! The share lifecycle (RULES.md §2.5.1, §2.5.3, §2.5.5): creation, associations, updates,
 //! deletion, promotion of shares created from resource policies, and enabling org sharing.
 //!
-//! Every mutation that can take access away runs on a copy of the world and is committed only
-//! if no consumer recipe loses access to a resource it depends on (IB-15 through
-//! `ib::stranded`, A-12).
+//! Every mutation that can take access away is made in place, and is taken back (the share is
+//! restored from its copy) if a consumer recipe loses access to a resource it depends on (IB-15
+//! through `ib::at_risk` and `ib::first_stranded`, A-12): only the dependencies on the
+//! resources the share granted before the change are examined.
 
 use super::access::{self, Start};
 use super::{
@@ -38,9 +39,8 @@ fn visible_to_consumer(world: &World, share: &Share, name: &Name, account: &Name
                 .any(|(q, a)| a.status.is_live() && access::principal_account(q) == Some(account))
             || world
                 .ram
-                .invitations
-                .iter()
-                .any(|i| &i.share == name && &i.receiver == account))
+                .invitations_of(name)
+                .any(|i| &i.receiver == account))
 }
 
 /// Stages 2 to 4 for an owner-only call on a share: it exists in the Region (RAM-01), the caller
@@ -82,12 +82,40 @@ fn owned_share<'w>(world: &'w World, ctx: &Ctx, name: &Name) -> Result<&'w Share
     Ok(share)
 }
 
-/// Commits `next` unless it strands a consumer (IB-15): then OperationNotPermittedException.
-fn commit_unless_stranded(world: &mut World, ctx: &mut Ctx, next: World) -> Result<(), ApiError> {
+/// What an owner-side change to the share `name` may take away (IB-15): the dependencies of
+/// consumer recipes on resources the share grants now, that their owners can use now.
+fn at_risk(world: &World, name: &Name) -> Vec<(Name, IbKey)> {
+    let keys: BTreeSet<IbKey> = world
+        .ram
+        .shares
+        .get(name)
+        .map(|s| {
+            s.resources
+                .values()
+                .filter(|a| a.status == AssocStatus::Associated)
+                .filter_map(|a| a.key.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    ib::at_risk(world, &keys)
+}
+
+/// IB-15 after a change to the share `name` made in place: if it strands a consumer, puts the
+/// share back as it was (`before`) and fails with OperationNotPermittedException; otherwise
+/// withdraws the invitations the change orphaned.
+fn keep_unless_stranded(
+    world: &mut World,
+    ctx: &mut Ctx,
+    name: &Name,
+    risk: &[(Name, IbKey)],
+    before: Share,
+) -> Result<(), ApiError> {
     // FAULT ZOO: the owner may strand a consumer that depends on the resource.
-    if let Some((consumer, arn)) = ib::stranded(world, &next)
+    if let Some((consumer, arn)) = ib::first_stranded(world, risk)
         && !world.faulty(crate::fault::Fault::UnshareWithDependents)
     {
+        world.ram.shares.insert(name.clone(), before);
+        world.ram.reindex(name);
         ctx.hit("A-12");
         ctx.hit("INV-18");
         return Err(reject(
@@ -96,7 +124,7 @@ fn commit_unless_stranded(world: &mut World, ctx: &mut Ctx, next: World) -> Resu
             format!("{consumer} depends on {arn}; it must remove its dependencies first"),
         ));
     }
-    *world = next;
+    invitations::drop_orphans_of(world, name);
     Ok(())
 }
 
@@ -171,9 +199,9 @@ fn add_entities(
     let owned = || {
         world
             .ram
-            .shares
-            .values()
-            .filter(|s| s.owner == owner && s.region == region)
+            .index
+            .owned(&owner, &region)
+            .filter_map(|n| world.ram.shares.get(n))
     };
     let region_resources: u64 = owned()
         .map(|s| live_count(s.resources.values().map(|a| &a.status)))
@@ -193,28 +221,17 @@ fn add_entities(
             Start::Invite(r) => Some(r),
             Start::Associated => None,
         })
-        .filter(|r| {
-            !world.ram.invitations.iter().any(|i| {
-                &i.share == name
-                    && &&i.receiver == r
-                    && i.status == super::InvitationStatus::Pending
-            })
-        })
+        .filter(|r| !invitations::has_pending(world, name, r))
         .collect();
     let invites = receivers.len() as u64;
+    // The invitations sent by the owner for its shares in the Region (a share's invitations
+    // are sent by its owner, and a share name is reused only by its owner in its Region).
     let pending = world
         .ram
-        .invitations
-        .iter()
-        .filter(|i| {
-            i.sender == owner
-                && i.status == super::InvitationStatus::Pending
-                && world
-                    .ram
-                    .shares
-                    .get(&i.share)
-                    .is_some_and(|s| s.region == region)
-        })
+        .index
+        .owned(&owner, &region)
+        .flat_map(|n| world.ram.invitations_of(n))
+        .filter(|i| i.sender == owner && i.status == super::InvitationStatus::Pending)
         .count() as u64;
     if invites > 0 && pending + invites > q.pending_invitations {
         return Err(limit("Q-15", "pending invitations"));
@@ -258,6 +275,7 @@ fn add_entities(
             share.node_covered = covered;
         }
     }
+    world.ram.reindex(name);
     ctx.hit("IB-08");
     Ok(())
 }
@@ -307,17 +325,15 @@ pub(crate) fn create(
             format!("client token {name} was already used with other parameters"),
         ));
     }
-    let owned = world
-        .ram
-        .shares
-        .values()
-        .filter(|s| {
-            s.owner == ctx.account && s.region == ctx.region && s.status == ShareStatus::Active
-        })
-        .count() as u64;
-    let mut next = world.clone();
-    let arn = share_arn(&mut next, &ctx.account, &ctx.region, name);
-    next.ram.shares.insert(
+    let owned = active_owned(world, &ctx.account, &ctx.region);
+    // The call is applied in place; an error after the share exists takes back exactly what
+    // it did: the share (or the DELETED one it replaced), the ids it drew, and the invitations
+    // it sent (add_entities checks every stage before its first effect, but Q-11 is decided
+    // after them).
+    let ids = world.ids.clone();
+    let next_invitation = world.ram.next_invitation;
+    let arn = share_arn(world, &ctx.account, &ctx.region, name);
+    let replaced = world.ram.shares.insert(
         name.clone(),
         Share {
             owner: ctx.account.clone(),
@@ -335,17 +351,53 @@ pub(crate) fn create(
             params: Some(params.clone()),
         },
     );
-    add_entities(&mut next, ctx, name, &params.resources, &params.principals)?;
-    if owned >= world.config.quotas.resource_shares_per_region {
-        return Err(limit("Q-11", "resource shares per Region"));
+    world.ram.reindex(name);
+    let result =
+        add_entities(world, ctx, name, &params.resources, &params.principals).and_then(|()| {
+            if owned >= world.config.quotas.resource_shares_per_region {
+                Err(limit("Q-11", "resource shares per Region"))
+            } else {
+                Ok(())
+            }
+        });
+    if let Err(err) = result {
+        match replaced {
+            Some(old) => world.ram.shares.insert(name.clone(), old),
+            None => world.ram.shares.remove(name),
+        };
+        world.ram.reindex(name);
+        let sent: Vec<u64> = world
+            .ram
+            .invitations
+            .iter()
+            .rev()
+            .take_while(|i| i.seq >= next_invitation)
+            .map(|i| i.seq)
+            .collect();
+        for seq in sent {
+            world.ram.withdraw(seq);
+        }
+        world.ram.next_invitation = next_invitation;
+        world.ids = ids;
+        return Err(err);
     }
     ctx.hit("RAM-03");
     ctx.hit("RAM-32");
-    *world = next;
     Ok(Response::Created {
         id: id_of(&arn),
         arn,
     })
+}
+
+/// The ACTIVE shares of an owner in a Region.
+fn active_owned(world: &World, owner: &Name, region: &Region) -> u64 {
+    world
+        .ram
+        .index
+        .owned(owner, region)
+        .filter_map(|n| world.ram.shares.get(n))
+        .filter(|s| s.status == ShareStatus::Active)
+        .count() as u64
 }
 
 /// AssociateResourceShare (RAM-16).
@@ -357,10 +409,9 @@ pub(crate) fn associate(
     principals: &[RamPrincipal],
 ) -> Result<Response, ApiError> {
     owned_share(world, ctx, name)?;
-    let mut next = world.clone();
-    add_entities(&mut next, ctx, name, resources, principals)?;
+    // add_entities checks every stage before its first effect, so it is atomic in place.
+    add_entities(world, ctx, name, resources, principals)?;
     ctx.hit("RAM-16");
-    *world = next;
     Ok(Response::Empty)
 }
 
@@ -385,20 +436,22 @@ pub(crate) fn update(
             format!("{name} has principals outside your AWS organization"),
         ));
     }
-    let mut next = world.clone();
-    if let (Some(flag), Some(share)) = (allow_external, next.ram.shares.get_mut(name)) {
+    let before = share.clone();
+    let risk = at_risk(world, name);
+    if let (Some(flag), Some(share)) = (allow_external, world.ram.shares.get_mut(name)) {
         share.allow_external_principals = flag;
     }
-    commit_unless_stranded(world, ctx, next)?;
+    world.ram.reindex(name);
+    keep_unless_stranded(world, ctx, name, &risk, before)?;
     ctx.hit("RAM-20");
     Ok(Response::Empty)
 }
 
 /// DeleteResourceShare (RAM-19, IB-14, IB-15).
 pub(crate) fn delete(world: &mut World, ctx: &mut Ctx, name: &Name) -> Result<Response, ApiError> {
-    owned_share(world, ctx, name)?;
-    let mut next = world.clone();
-    if let Some(share) = next.ram.shares.get_mut(name) {
+    let before = owned_share(world, ctx, name)?.clone();
+    let risk = at_risk(world, name);
+    if let Some(share) = world.ram.shares.get_mut(name) {
         share.status = ShareStatus::Deleted;
         for a in share.resources.values_mut() {
             if a.status.is_live() {
@@ -413,8 +466,8 @@ pub(crate) fn delete(world: &mut World, ctx: &mut Ctx, name: &Name) -> Result<Re
         share.node_covered.clear();
         share.retained.clear();
     }
-    invitations::drop_orphans(&mut next);
-    commit_unless_stranded(world, ctx, next)?;
+    world.ram.reindex(name);
+    keep_unless_stranded(world, ctx, name, &risk, before)?;
     ctx.hit("RAM-19");
     ctx.hit("IB-14");
     Ok(Response::Empty)
@@ -471,8 +524,9 @@ pub(crate) fn disassociate(
             ));
         }
     }
-    let mut next = world.clone();
-    if let Some(share) = next.ram.shares.get_mut(name) {
+    let before = share.clone();
+    let risk = at_risk(world, name);
+    if let Some(share) = world.ram.shares.get_mut(name) {
         for arn in &arns {
             if let Some(a) = share.resources.get_mut(arn) {
                 a.status = AssocStatus::Disassociated;
@@ -484,14 +538,14 @@ pub(crate) fn disassociate(
             }
         }
     }
-    if let Some(share) = next.ram.shares.get(name) {
-        let covered = access::node_coverage(&next, share);
-        if let Some(share) = next.ram.shares.get_mut(name) {
+    if let Some(share) = world.ram.shares.get(name) {
+        let covered = access::node_coverage(world, share);
+        if let Some(share) = world.ram.shares.get_mut(name) {
             share.node_covered = covered;
         }
     }
-    invitations::drop_orphans(&mut next);
-    commit_unless_stranded(world, ctx, next)?;
+    world.ram.reindex(name);
+    keep_unless_stranded(world, ctx, name, &risk, before)?;
     ctx.hit("RAM-17");
     ctx.hit("IB-14");
     Ok(Response::Empty)
@@ -534,8 +588,9 @@ fn leave(
             ),
         ));
     }
-    let mut next = world.clone();
-    if let Some(a) = next
+    let before = share.clone();
+    let risk = at_risk(world, name);
+    if let Some(a) = world
         .ram
         .shares
         .get_mut(name)
@@ -543,8 +598,8 @@ fn leave(
     {
         a.status = AssocStatus::Disassociated;
     }
-    invitations::drop_orphans(&mut next);
-    commit_unless_stranded(world, ctx, next)?;
+    world.ram.reindex(name);
+    keep_unless_stranded(world, ctx, name, &risk, before)?;
     ctx.hit("RAM-18");
     Ok(Response::Empty)
 }
@@ -563,17 +618,7 @@ pub(crate) fn promote(
             format!("{arn} could not be found in your account"),
         ));
     };
-    let Some(name) = world
-        .ram
-        .shares
-        .iter()
-        .find(|(_, s)| {
-            s.from_policy.as_ref() == Some(&key)
-                && s.status == ShareStatus::Active
-                && s.feature_set == ShareFeatureSet::CreatedFromPolicy
-        })
-        .map(|(n, _)| n.clone())
-    else {
+    let Some(name) = policy_share(world, &key).cloned() else {
         return Err(reject(
             Exception::InvalidStateTransitionException,
             "RAM-31",
@@ -604,21 +649,10 @@ pub(crate) fn create_policy_share(
     ctx: &mut Ctx,
     key: &IbKey,
 ) -> Result<Name, ApiError> {
-    if let Some((name, _)) = world.ram.shares.iter().find(|(_, s)| {
-        s.from_policy.as_ref() == Some(key)
-            && s.status == ShareStatus::Active
-            && s.feature_set == ShareFeatureSet::CreatedFromPolicy
-    }) {
+    if let Some(name) = policy_share(world, key) {
         return Ok(name.clone());
     }
-    let owned = world
-        .ram
-        .shares
-        .values()
-        .filter(|s| {
-            s.owner == key.owner && s.region == key.region && s.status == ShareStatus::Active
-        })
-        .count() as u64;
+    let owned = active_owned(world, &key.owner, &key.region);
     if owned >= world.config.quotas.resource_shares_per_region {
         return Err(reject(
             Exception::ServiceQuotaExceededException,
@@ -661,6 +695,7 @@ pub(crate) fn create_policy_share(
             params: None,
         },
     );
+    world.ram.reindex(&name);
     ctx.hit("RAM-30");
     Ok(name)
 }
@@ -700,6 +735,24 @@ pub(crate) fn set_policy_share_principals(
             },
         );
     }
+    world.ram.reindex(name);
+}
+
+/// The ACTIVE CREATED_FROM_POLICY share of a resource (RAM-30), if any.
+pub(crate) fn policy_share<'w>(world: &'w World, key: &IbKey) -> Option<&'w Name> {
+    world
+        .ram
+        .index
+        .by_policy
+        .get(key)
+        .into_iter()
+        .flatten()
+        .find(|n| {
+            world.ram.shares.get(*n).is_some_and(|s| {
+                s.status == ShareStatus::Active
+                    && s.feature_set == ShareFeatureSet::CreatedFromPolicy
+            })
+        })
 }
 
 /// EnableSharingWithAwsOrganization (RAM-25, ORG-09): management account of an organization

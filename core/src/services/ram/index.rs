@@ -1,0 +1,244 @@
+//! Indexes over the RAM state, so that the access predicate (RAM-23) and the listings (RAM-27,
+//! RAM-28, IB-23) look only at the shares that can matter for the question instead of scanning
+//! every share of the world.
+//!
+//! The indexes hold no fact of their own: each is a function of `RamState::shares` and
+//! `RamState::invitations`, and [`RamIndex::rebuild`] recomputes them from scratch (the tests,
+//! and `World::check_indexes`, compare the maintained indexes with it after every call).
+//!
+//! They are kept true in two places only:
+//! - [`super::RamState::reindex`] after any change to a share (it replaces what that share
+//!   contributed with what it contributes now); every function that mutates a share through
+//!   `shares.get_mut` or `shares.insert` calls it before it returns;
+//! - [`RamIndex::add_invitation`] and [`RamIndex::remove_invitation`], called where an
+//!   invitation is pushed (`invitations::invite`) or withdrawn (`invitations::drop_*`).
+//!   Invitation status changes need no update: the invitation indexes hold every status.
+//!
+//! Every index is a superset filter: a share listed under a key is a candidate, and callers
+//! still apply the full predicate (share status, Region, coverage against the current
+//! organization tree). Organization and OU principals are indexed by node, and a caller resolves
+//! an account to its nodes through the current tree (`world.org`), so organization changes need
+//! no index update.
+
+use super::access::principal_account;
+use super::{AssocStatus, Invitation, RamState, Share};
+use crate::name::{Name, Region};
+use crate::op::RamPrincipal;
+use crate::services::ib::IbKey;
+use crate::services::org::Node;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Share names, sorted (the order of `RamState::shares`).
+pub(crate) type Names = BTreeSet<Name>;
+
+/// The indexes of the RAM state (see the module documentation for what keeps them true).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RamIndex {
+    /// (owner, Region) to the shares it owns there, any status.
+    pub by_owner: BTreeMap<(Name, Region), Names>,
+    /// Resource to the shares (any status) whose RESOURCE association to it is ASSOCIATED.
+    pub by_resource: BTreeMap<IbKey, Names>,
+    /// Account to the shares (any status) with a live (ASSOCIATING or ASSOCIATED) PRINCIPAL
+    /// association of that account or of one of its IAM roles or users.
+    pub by_account: BTreeMap<Name, Names>,
+    /// Organization or OU to the shares (any status) whose PRINCIPAL association to it is
+    /// ASSOCIATED.
+    pub by_node: BTreeMap<Node, Names>,
+    /// Account to the shares that retain it after it left the organization (RAM-24).
+    pub by_retained: BTreeMap<Name, Names>,
+    /// Resource to the shares created from its policy (RAM-30), any status.
+    pub by_policy: BTreeMap<IbKey, Names>,
+    /// Share name to the sequence numbers of its invitations, any status.
+    pub invitations_by_share: BTreeMap<Name, BTreeSet<u64>>,
+    /// Receiver account to the sequence numbers of its invitations, any status.
+    pub invitations_by_receiver: BTreeMap<Name, BTreeSet<u64>>,
+    /// What each share contributes to the share indexes, so that it can be taken out again.
+    contributions: BTreeMap<Name, Contribution>,
+}
+
+/// The index keys one share is listed under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Contribution {
+    owner: Option<(Name, Region)>,
+    resources: BTreeSet<IbKey>,
+    accounts: BTreeSet<Name>,
+    nodes: BTreeSet<Node>,
+    retained: BTreeSet<Name>,
+    policy: Option<IbKey>,
+}
+
+fn contribution(share: &Share) -> Contribution {
+    let mut c = Contribution {
+        owner: Some((share.owner.clone(), share.region.clone())),
+        retained: share.retained.clone(),
+        policy: share.from_policy.clone(),
+        ..Contribution::default()
+    };
+    for a in share.resources.values() {
+        if let (AssocStatus::Associated, Some(key)) = (a.status, &a.key) {
+            c.resources.insert(key.clone());
+        }
+    }
+    for (q, a) in &share.principals {
+        match (q, principal_account(q)) {
+            (_, Some(account)) if a.status.is_live() => {
+                c.accounts.insert(account.clone());
+            }
+            (RamPrincipal::Organization(o), None) if a.status == AssocStatus::Associated => {
+                c.nodes.insert(Node::Organization(o.clone()));
+            }
+            (RamPrincipal::OrganizationalUnit(ou), None) if a.status == AssocStatus::Associated => {
+                c.nodes.insert(Node::Ou(ou.clone()));
+            }
+            _ => {}
+        }
+    }
+    c
+}
+
+fn add<K: Ord + Clone>(map: &mut BTreeMap<K, Names>, key: &K, name: &Name) {
+    map.entry(key.clone()).or_default().insert(name.clone());
+}
+
+fn remove<K: Ord>(map: &mut BTreeMap<K, Names>, key: &K, name: &Name) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(name);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl RamIndex {
+    /// The indexes of a RAM state, computed from scratch.
+    pub fn rebuild(state: &RamState) -> RamIndex {
+        let mut index = RamIndex::default();
+        for (name, share) in &state.shares {
+            index.reindex_share(name, Some(share));
+        }
+        for inv in &state.invitations {
+            index.add_invitation(inv);
+        }
+        index
+    }
+
+    /// Replaces what the share `name` contributed with what `share` (its current value, or
+    /// None when it is gone) contributes.
+    pub fn reindex_share(&mut self, name: &Name, share: Option<&Share>) {
+        let new = share.map(contribution).unwrap_or_default();
+        let old = self.contributions.remove(name).unwrap_or_default();
+        if old.owner != new.owner {
+            if let Some(k) = &old.owner {
+                remove(&mut self.by_owner, k, name);
+            }
+            if let Some(k) = &new.owner {
+                add(&mut self.by_owner, k, name);
+            }
+        }
+        if old.policy != new.policy {
+            if let Some(k) = &old.policy {
+                remove(&mut self.by_policy, k, name);
+            }
+            if let Some(k) = &new.policy {
+                add(&mut self.by_policy, k, name);
+            }
+        }
+        for k in old.resources.difference(&new.resources) {
+            remove(&mut self.by_resource, k, name);
+        }
+        for k in new.resources.difference(&old.resources) {
+            add(&mut self.by_resource, k, name);
+        }
+        for k in old.accounts.difference(&new.accounts) {
+            remove(&mut self.by_account, k, name);
+        }
+        for k in new.accounts.difference(&old.accounts) {
+            add(&mut self.by_account, k, name);
+        }
+        for k in old.nodes.difference(&new.nodes) {
+            remove(&mut self.by_node, k, name);
+        }
+        for k in new.nodes.difference(&old.nodes) {
+            add(&mut self.by_node, k, name);
+        }
+        for k in old.retained.difference(&new.retained) {
+            remove(&mut self.by_retained, k, name);
+        }
+        for k in new.retained.difference(&old.retained) {
+            add(&mut self.by_retained, k, name);
+        }
+        if share.is_some() {
+            self.contributions.insert(name.clone(), new);
+        }
+    }
+
+    /// Records a new invitation.
+    pub fn add_invitation(&mut self, inv: &Invitation) {
+        self.invitations_by_share
+            .entry(inv.share.clone())
+            .or_default()
+            .insert(inv.seq);
+        self.invitations_by_receiver
+            .entry(inv.receiver.clone())
+            .or_default()
+            .insert(inv.seq);
+    }
+
+    /// Forgets a withdrawn invitation.
+    pub fn remove_invitation(&mut self, inv: &Invitation) {
+        for (map, key) in [
+            (&mut self.invitations_by_share, &inv.share),
+            (&mut self.invitations_by_receiver, &inv.receiver),
+        ] {
+            if let Some(set) = map.get_mut(key) {
+                set.remove(&inv.seq);
+                if set.is_empty() {
+                    map.remove(key);
+                }
+            }
+        }
+    }
+
+    /// The shares owned by `owner` in `region`.
+    pub fn owned(&self, owner: &Name, region: &Region) -> impl Iterator<Item = &Name> {
+        self.by_owner
+            .get(&(owner.clone(), region.clone()))
+            .into_iter()
+            .flatten()
+    }
+
+    /// The sequence numbers of the share's invitations, in creation order.
+    pub fn invitations_of(&self, share: &Name) -> impl Iterator<Item = u64> + '_ {
+        self.invitations_by_share
+            .get(share)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
+    /// The sequence numbers of the invitations received by `account`, in creation order.
+    pub fn invitations_to(&self, account: &Name) -> impl Iterator<Item = u64> + '_ {
+        self.invitations_by_receiver
+            .get(account)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+}
+
+impl crate::world::World {
+    /// Whether every maintained index of the world (the RAM indexes of this module and Image
+    /// Builder's dependency index) equals a recomputation from the state; the error describes
+    /// the first that does not. A testing aid: the tests call it after every generated call.
+    pub fn check_indexes(&self) -> Result<(), String> {
+        self.ram.check_index()?;
+        let used_by = crate::services::ib::rebuild_used_by(&self.ib);
+        if used_by != self.ib.used_by {
+            return Err(format!(
+                "Image Builder dependency index out of date:\nmaintained: {:?}\nrecomputed: {:?}",
+                self.ib.used_by, used_by
+            ));
+        }
+        Ok(())
+    }
+}
