@@ -77,14 +77,103 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Parses and validates scenario text; `path` names it in errors.
 pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let scenario: Scenario = ron_options()
-        .from_str(text)
-        .map_err(|e| ScenarioError::Syntax {
+    let scenario: Scenario = ron_options().from_str(text).map_err(|e| {
+        let offset = offset_of(text, e.span.start.line, e.span.start.col);
+        ScenarioError::Syntax {
             location: value_start(text, path, e.span.start.line, e.span.start.col),
-            message: e.code.to_string(),
-        })?;
+            message: explain(&e.code, text, offset),
+        }
+    })?;
     validate(&scenario, text, path)?;
     Ok(scenario)
+}
+
+/// Enums and structs with more names than an error message should list.
+const LONG_LIST: usize = 40;
+
+/// RON's message, made useful to someone who has not read the vocabulary's source: a
+/// did-you-mean for a misspelt variant or field (instead of all hundred operation names), and
+/// what to write when an operation is given parentheses it does not take, or lacks ones it needs.
+fn explain(code: &ron::Error, text: &str, offset: usize) -> String {
+    let message = code.to_string();
+    match code {
+        ron::Error::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        }
+        | ron::Error::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let suggestion = did_you_mean(found, expected.iter().copied());
+            let what = if matches!(code, ron::Error::NoSuchEnumVariant { .. }) {
+                "variant"
+            } else {
+                "field"
+            };
+            let of = outer.as_deref().unwrap_or("this value");
+            if outer.as_deref() == Some("Op") {
+                format!(
+                    "unknown operation `{found}`{suggestion}; the {} operations are the variants \
+                     of sharesim_core::op::Op, named as the AWS API names them",
+                    expected.len()
+                )
+            } else if expected.len() > LONG_LIST {
+                format!(
+                    "unknown {what} `{found}` of `{of}`{suggestion} ({} are known)",
+                    expected.len()
+                )
+            } else {
+                format!("{message}{suggestion}")
+            }
+        }
+        _ => match parentheses_hint(text, offset) {
+            Some(hint) => format!("{message}: {hint}"),
+            None => message,
+        },
+    }
+}
+
+/// When the identifier right before `offset` is an operation and the syntax error is about the
+/// parentheses after it, what to write instead.
+fn parentheses_hint(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?.trim_end();
+    let name: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if !sharesim_core::OpKind::all().any(|k| k.name() == name) {
+        return None;
+    }
+    let unit = ron_options().from_str::<sharesim_core::Op>(&name).is_ok();
+    let paren = text.get(offset..)?.trim_start().starts_with('(');
+    match (unit, paren) {
+        (true, true) => Some(format!(
+            "{name} takes no parameters; write `op: {name}` without parentheses"
+        )),
+        (false, false) => Some(format!(
+            "{name} takes parameters; write `op: {name}(...)`, or `op: {name}()` when all are optional"
+        )),
+        _ => None,
+    }
+}
+
+/// The byte offset of RON's 1-based line and column.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    text.get(line_start..)
+        .and_then(|rest| rest.char_indices().nth(col.saturating_sub(1)))
+        .map_or(text.len(), |(i, _)| line_start + i)
 }
 
 /// The position RON reports, moved past the spaces it includes before a value (RON's span of a
@@ -254,6 +343,19 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
                 "a call is made as a user or as a role, not both".into(),
             ));
         }
+        if let Some(super::Expect::Error(name)) = &call.expect
+            && !sharesim_core::Exception::all().any(|e| e.name() == name)
+        {
+            let expect_at = src.key(step_at, "expect").unwrap_or(step_at);
+            return Err(at(
+                src.quoted(expect_at, name).unwrap_or(expect_at),
+                format!(
+                    "{name:?} is not an exception the model returns{} (the names are those of \
+                     sharesim_core::error::Exception; `expect: Fails` accepts any)",
+                    exception_suggestion(name)
+                ),
+            ));
+        }
         if let Some(region) = &call.region
             && !regions.contains(region.as_str())
         {
@@ -278,6 +380,15 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
         }
     }
     Ok(())
+}
+
+/// A did-you-mean for an exception name, also when only the `Exception` suffix is missing.
+fn exception_suggestion(name: &str) -> String {
+    let suffixed = format!("{name}Exception");
+    if sharesim_core::Exception::all().any(|e| e.name() == suffixed) {
+        return format!(" (did you mean {suffixed:?}?)");
+    }
+    did_you_mean(name, sharesim_core::Exception::all().map(|e| e.name()))
 }
 
 /// Whether `s` looks like a RULES.md id: an upper-case prefix, a dash, two digits.

@@ -170,8 +170,12 @@ pub struct CallStep {
 pub enum Expect {
     /// The call succeeds.
     Ok,
-    /// The call fails with this exact AWS exception name.
+    /// The call fails with this exact AWS exception name (a name of
+    /// `sharesim_core::error::Exception`; the loader rejects others).
     Error(String),
+    /// The call fails, whatever the exception: for a scenario written from a document that says
+    /// an action is not possible without naming the error. The snapshot still pins the exception.
+    Fails,
     /// The call succeeds and its response matches this value partially (see [`matcher`]).
     Match(ron::Value),
 }

@@ -338,6 +338,8 @@ fn check_expect(
         (Expect::Error(want), Err(e)) if e.exception.name() == want => Vec::new(),
         (Expect::Error(want), Err(e)) => vec![format!("expected {want}, got {}", e.exception)],
         (Expect::Error(want), Ok(_)) => vec![format!("expected {want}, got success")],
+        (Expect::Fails, Err(_)) => Vec::new(),
+        (Expect::Fails, Ok(_)) => vec!["expected the call to fail, got success".to_owned()],
         (Expect::Match(_), Err(e)) => {
             vec![format!("expected a matching response, got {}", e.exception)]
         }

@@ -322,3 +322,89 @@ fn a_world_without_accounts_is_refused() {
 )"#;
     assert_error(text, 4, 13, &["at least one account"]);
 }
+
+/// A one-step scenario whose step is `step`, on line 5.
+fn with_step(step: &str) -> String {
+    format!(
+        "Scenario(\n    description: \"x\",\n    rules: [\"IB-01\"],\n    world: (accounts: [\"owner\"]),\n    steps: [{step}],\n)"
+    )
+}
+
+#[test]
+fn a_misspelt_operation_gets_a_suggestion_not_every_name() {
+    let text = with_step(r#"Call(account: "owner", op: ListComponent())"#);
+    assert_error(
+        &text,
+        5,
+        40,
+        &[
+            "unknown operation `ListComponent`",
+            "did you mean \"ListComponents\"?",
+        ],
+    );
+    assert!(
+        !error(&text).contains("CreateOrganization"),
+        "{}",
+        error(&text)
+    );
+}
+
+#[test]
+fn parentheses_on_an_operation_without_parameters_are_explained() {
+    let text = with_step(r#"Call(account: "owner", op: ListPortfolios())"#);
+    assert_error(
+        &text,
+        5,
+        54,
+        &["ListPortfolios takes no parameters", "`op: ListPortfolios`"],
+    );
+}
+
+#[test]
+fn missing_parentheses_on_an_operation_with_parameters_are_explained() {
+    let text = with_step(r#"Call(account: "owner", op: ListComponents)"#);
+    assert_error(
+        &text,
+        5,
+        54,
+        &["ListComponents takes parameters", "`op: ListComponents()`"],
+    );
+}
+
+#[test]
+fn an_unknown_exception_name_is_refused_at_load_with_a_suggestion() {
+    let text = with_step(
+        r#"Call(account: "owner", op: ListComponents(), expect: Error("ResourceNotFound"))"#,
+    );
+    assert_error(
+        &text,
+        5,
+        72,
+        &[
+            "\"ResourceNotFound\" is not an exception",
+            "did you mean \"ResourceNotFoundException\"?",
+            "expect: Fails",
+        ],
+    );
+    let text = with_step(
+        r#"Call(account: "owner", op: ListComponents(), expect: Error("ForbidenException"))"#,
+    );
+    assert_error(&text, 5, 72, &["did you mean \"ForbiddenException\"?"]);
+}
+
+#[test]
+fn expect_fails_accepts_any_exception() {
+    let text = with_step(
+        r#"Call(account: "owner", op: DeleteComponent(component: (name: "none", version: "1.0.0", build: 1)), expect: Fails)"#,
+    );
+    let scenario = parse(&text, Path::new("x.ron")).unwrap();
+    let report = sharesim::scenario::run::run(&scenario, "x", &sharesim::scenario::run::NoChecks);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let text = with_step(r#"Call(account: "owner", op: ListComponents(), expect: Fails)"#);
+    let scenario = parse(&text, Path::new("x.ron")).unwrap();
+    let report = sharesim::scenario::run::run(&scenario, "x", &sharesim::scenario::run::NoChecks);
+    assert_eq!(
+        report.failures,
+        vec!["step 1: expected the call to fail, got success".to_owned()]
+    );
+}
