@@ -372,14 +372,42 @@ fn validate(s: &Scenario, text: &str, path: &Path) -> Result<(), ScenarioError> 
     }
     let rules_at = src.key(0, "rules").unwrap_or(0);
     for rule in &s.rules {
-        if !is_rule_id(rule) {
-            return Err(at(
-                src.quoted(rules_at, rule).unwrap_or(rules_at),
-                format!("{rule:?} is not a rule id (like \"SC-20\" or \"INV-05\")"),
-            ));
+        if let Some(problem) = rule_problem(rule) {
+            return Err(at(src.quoted(rules_at, rule).unwrap_or(rules_at), problem));
+        }
+    }
+    for (i, step) in s.steps.iter().enumerate() {
+        let Step::Call(call) = step else { continue };
+        let step_at = step_starts.get(i).copied().unwrap_or(0);
+        let decided_at = src.key(step_at, "decided_by").unwrap_or(step_at);
+        for rule in &call.decided_by {
+            if let Some(problem) = rule_problem(rule) {
+                return Err(at(
+                    src.quoted(decided_at, rule).unwrap_or(decided_at),
+                    problem,
+                ));
+            }
         }
     }
     Ok(())
+}
+
+/// What is wrong with a rule id a scenario names: not shaped like one, or not in RULES.md.
+fn rule_problem(rule: &str) -> Option<String> {
+    let known = || sharesim_core::catalog::RULES.iter().map(|r| r.id);
+    if !is_rule_id(rule) {
+        return Some(format!(
+            "{rule:?} is not a rule id (like \"SC-20\" or \"INV-05\"){}",
+            did_you_mean(rule, known())
+        ));
+    }
+    if !known().any(|id| id == rule) {
+        return Some(format!(
+            "RULES.md has no rule {rule:?}{}",
+            did_you_mean(rule, known())
+        ));
+    }
+    None
 }
 
 /// A did-you-mean for an exception name, also when only the `Exception` suffix is missing.

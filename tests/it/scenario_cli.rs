@@ -41,7 +41,7 @@ const BROKEN: &str = r#"Scenario(
 
 #[test]
 fn run_prints_plain_identical_traces_when_piped() {
-    let dir = root().join("scenarios/ib");
+    let dir = root().join("scenarios");
     let first = sharesim(&["run"], &dir);
     let second = sharesim(&["run"], &dir);
     assert_eq!(

@@ -408,3 +408,17 @@ fn expect_fails_accepts_any_exception() {
         vec!["step 1: expected the call to fail, got success".to_owned()]
     );
 }
+
+#[test]
+fn a_rule_id_that_rules_md_does_not_have_is_refused() {
+    let text = r#"Scenario(
+    description: "x",
+    rules: ["IB-99"],
+    world: (accounts: ["owner"]),
+    steps: [],
+)"#;
+    assert_error(text, 3, 13, &["RULES.md has no rule \"IB-99\""]);
+    let text =
+        with_step(r#"Call(account: "owner", op: ListComponents(), decided_by: ["IB-23", "IB-6"])"#);
+    assert_error(&text, 5, 80, &["\"IB-6\" is not a rule id", "did you mean"]);
+}
