@@ -223,7 +223,9 @@ fn recordable_rules() -> BTreeSet<String> {
         let text = std::fs::read_to_string(&file).unwrap();
         // An inline test module ends the library code of its file.
         let library = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
-        for literal in library.split('"').skip(1).step_by(2) {
+        // Every piece between two quotes, so that a quote in a comment or a char literal cannot
+        // shift which pieces are literals: code between literals is never a bare rule id.
+        for literal in library.split('"') {
             if sharesim::scenario::load::is_rule_id(literal) {
                 ids.insert(literal.to_owned());
             }
