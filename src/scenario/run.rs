@@ -168,6 +168,8 @@ pub struct RunReport {
     pub kinds: BTreeSet<OpKind>,
     /// Exceptions returned by the steps.
     pub exceptions: BTreeSet<Exception>,
+    /// Each rejection of a step: its exception and the rule the error names.
+    pub rejections: BTreeSet<(Exception, &'static str)>,
     /// Number of calls applied (setup included).
     pub calls: usize,
 }
@@ -269,6 +271,7 @@ pub fn run(s: &Scenario, name: &str, checker: &dyn StepChecker) -> RunReport {
                 let _ = write!(line, "  [{}]", outcome.rules.join(" "));
                 if let Err(e) = &outcome.result {
                     report.exceptions.insert(e.exception);
+                    report.rejections.insert((e.exception, e.rule));
                 }
                 for problem in check_expect(expect.as_ref(), &outcome.result)
                     .into_iter()

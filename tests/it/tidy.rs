@@ -172,6 +172,8 @@ struct Corpus {
     kinds: BTreeSet<OpKind>,
     /// Exceptions that answered some step.
     exceptions: BTreeSet<Exception>,
+    /// (exception, rule the error names) of every rejected step.
+    rejections: BTreeSet<(Exception, &'static str)>,
 }
 
 fn corpus() -> &'static Corpus {
@@ -183,6 +185,7 @@ fn corpus() -> &'static Corpus {
             decided_by: BTreeSet::new(),
             kinds: BTreeSet::new(),
             exceptions: BTreeSet::new(),
+            rejections: BTreeSet::new(),
         };
         for (name, path) in discover(&root().join("scenarios")).unwrap() {
             // A broken file fails its own generated test; here it exercises nothing.
@@ -204,25 +207,109 @@ fn corpus() -> &'static Corpus {
             c.reached.extend(report.rules_hit);
             c.kinds.extend(report.kinds);
             c.exceptions.extend(report.exceptions);
+            c.rejections.extend(report.rejections);
         }
         c
     })
 }
 
+/// The model's library code: core/src without the catalog and the unit tests, file by file.
+fn library_sources() -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    files_with(&root().join("core/src"), "rs", &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter(|f| {
+            let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+            !matches!(name.as_deref(), Some("catalog.rs" | "tests.rs"))
+        })
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap();
+            // An inline test module ends the library code of its file.
+            let library = text
+                .split("#[cfg(test)]\nmod tests {")
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            (f, library)
+        })
+        .collect()
+}
+
+/// The rejections written out in the model as `reject(Exception::X, "RULE", ..)`: the error
+/// paths of the rules, as far as the code names them directly (helpers taking the rule as a
+/// parameter are not seen).
+fn literal_rejections() -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (_, text) in library_sources() {
+        // Comment lines out (a doc comment may show an example call), then one line.
+        let code: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect();
+        let flat: String = code
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for piece in flat.split("reject(").skip(1) {
+            let Some((exception, rest)) = piece
+                .trim_start()
+                .strip_prefix("Exception::")
+                .and_then(|p| p.split_once(','))
+            else {
+                continue;
+            };
+            let rule = rest
+                .trim_start()
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'));
+            if let Some((rule, _)) = rule
+                && sharesim::scenario::load::is_rule_id(rule)
+                && exception.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                out.insert((exception.to_owned(), rule.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_error_path_the_model_writes_out_answers_some_scenario_step() {
+    let exempt: BTreeSet<&str> = RECORDED_ONLY_WHERE_NO_SCENARIO_GOES
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let seen: BTreeSet<(String, String)> = corpus()
+        .rejections
+        .iter()
+        .map(|(e, r)| (e.name().to_owned(), (*r).to_owned()))
+        .collect();
+    let paths = literal_rejections();
+    assert!(
+        paths.len() > 50,
+        "found only {} rejections in core/src",
+        paths.len()
+    );
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|(_, rule)| !exempt.contains(rule.as_str()))
+        .filter(|p| !seen.contains(p))
+        .map(|(e, r)| format!("{e} [{r}]"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error paths of the model no scenario step ends in (write a scenario for each): {missing:?}"
+    );
+}
+
 /// The rule ids the model's library code can record: string literals such as `"IB-06"` in
 /// core/src, leaving out the catalog and the unit tests.
 fn recordable_rules() -> BTreeSet<String> {
-    let mut files = Vec::new();
-    files_with(&root().join("core/src"), "rs", &mut files);
     let mut ids = BTreeSet::new();
-    for file in files {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-        if matches!(name.as_deref(), Some("catalog.rs" | "tests.rs")) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&file).unwrap();
-        // An inline test module ends the library code of its file.
-        let library = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
+    for (_, library) in library_sources() {
         // Every piece between two quotes, so that a quote in a comment or a char literal cannot
         // shift which pieces are literals: code between literals is never a bare rule id.
         for literal in library.split('"') {
