@@ -1,10 +1,13 @@
 //! `sharesim coverage`: which scenarios reach each rule id. A rule is reached when it decided
-//! the outcome of some step; claiming it in a scenario's `rules` is not enough.
+//! the outcome of some step; claiming it in a scenario's `rules` is not enough. For a rule no
+//! step is decided by, the report names the scenarios that claim it (statement rules and
+//! checker-only invariants are only ever claimed; tests/it/tidy.rs says which must be reached).
 
 use super::Format;
 use super::check::run_suite;
 use sharesim_core::catalog::RULES;
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Examples shown by `--help`.
 pub const EXAMPLES: &str = "Examples:
@@ -31,6 +34,7 @@ pub fn main(args: &Args) -> i32 {
             return 2;
         }
     };
+    let claimed = claims(&args.scenarios);
     let unreached_seed: Vec<&str> = RULES
         .iter()
         .filter(|r| r.seed && !suite.reached.contains_key(r.id))
@@ -42,6 +46,11 @@ pub fn main(args: &Args) -> i32 {
                 "reached": suite.reached,
                 "unreached": RULES.iter().filter(|r| !suite.reached.contains_key(r.id)).map(|r| r.id).collect::<Vec<_>>(),
                 "unreached_seed": unreached_seed,
+                "claimed_unreached": RULES
+                    .iter()
+                    .filter(|r| !suite.reached.contains_key(r.id))
+                    .filter_map(|r| claimed.get(r.id).map(|c| (r.id, c)))
+                    .collect::<BTreeMap<_, _>>(),
             });
             println!("{json:#}");
         }
@@ -50,7 +59,15 @@ pub fn main(args: &Args) -> i32 {
                 let tag = if rule.seed { " [SEED]" } else { "" };
                 match suite.reached.get(rule.id) {
                     Some(names) => println!("{}{tag}: {}", rule.id, names.join(", ")),
-                    None => println!("{}{tag}: (unreached) {}", rule.id, rule.title),
+                    None => match claimed.get(rule.id) {
+                        Some(names) => println!(
+                            "{}{tag}: (unreached; claimed by {}) {}",
+                            rule.id,
+                            names.join(", "),
+                            rule.title
+                        ),
+                        None => println!("{}{tag}: (unreached) {}", rule.id, rule.title),
+                    },
                 }
             }
             println!();
@@ -67,4 +84,18 @@ pub fn main(args: &Args) -> i32 {
         }
     }
     i32::from(!unreached_seed.is_empty())
+}
+
+/// Rule id to the scenarios under `dir` that claim it; files that do not load claim nothing (the
+/// suite reports them).
+fn claims(dir: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, path) in crate::scenario::discover(dir).unwrap_or_default() {
+        if let Ok(s) = crate::scenario::load::load(&path) {
+            for rule in s.rules {
+                out.entry(rule).or_default().push(name.clone());
+            }
+        }
+    }
+    out
 }

@@ -94,6 +94,12 @@ fn coverage_fails_when_a_seed_rule_is_unreached_and_passes_on_the_corpus() {
     let text = String::from_utf8_lossy(&all.stdout);
     assert_eq!(all.status.code(), Some(0), "{text}");
     assert!(text.contains("[SEED] rules unreached: none"), "{text}");
+    // A rule the model never records shows the scenarios that claim it.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("IB-31: (unreached; claimed by ib/")),
+        "{text}"
+    );
 }
 
 /// Runs one generated scenario test in a child of this test binary, against the snapshots in
