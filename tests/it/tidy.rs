@@ -415,3 +415,54 @@ fn every_exception_answers_some_scenario_step() {
         "exceptions no scenario step is answered with: {missing:?}"
     );
 }
+
+/// Whether `snippet` parses as one of the parameter types docs/SCENARIOS.md's table shows.
+fn parses_as_a_parameter(snippet: &str) -> bool {
+    use sharesim_core::op::{
+        ConstraintParameters, IbRef, ParentImage, PortfolioPrincipal, RamPrincipal, RamResource,
+        RecipeRef, ShareTarget,
+    };
+    fn ok<T: serde::de::DeserializeOwned>(s: &str) -> bool {
+        sharesim::scenario::load::ron_options()
+            .from_str::<T>(s)
+            .is_ok()
+    }
+    ok::<IbRef>(snippet)
+        || ok::<RamResource>(snippet)
+        || ok::<RamPrincipal>(snippet)
+        || ok::<ShareTarget>(snippet)
+        || ok::<PortfolioPrincipal>(snippet)
+        || ok::<ConstraintParameters>(snippet)
+        || ok::<RecipeRef>(snippet)
+        || ok::<ParentImage>(snippet)
+        || ok::<sharesim_core::Op>(&format!("ListComponents({snippet})"))
+        || ok::<sharesim_core::Op>(&format!("GetResourceShares({snippet})"))
+}
+
+#[test]
+fn the_parameter_shapes_docs_scenarios_shows_parse() {
+    let text = std::fs::read_to_string(root().join("docs/SCENARIOS.md")).unwrap();
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| written as |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(
+        table.len() >= 5,
+        "the parameter table of docs/SCENARIOS.md is gone"
+    );
+    let mut bad = Vec::new();
+    for row in table {
+        let cell = row.split('|').nth(1).unwrap_or("");
+        for snippet in cell.split('`').skip(1).step_by(2) {
+            if !parses_as_a_parameter(snippet) {
+                bad.push(snippet.to_owned());
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "docs/SCENARIOS.md shows parameters that do not parse: {bad:?}"
+    );
+}
