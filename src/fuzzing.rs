@@ -3,7 +3,7 @@
 //!
 //! | target | input | property |
 //! | --- | --- | --- |
-//! | `ops` | [`OpsInput`]: a swarm profile and generated calls | the checker finds no violation and the model never panics |
+//! | `ops` | [`OpsInput`]: a swarm profile and generated calls | the checker finds no violation and the model (or the broken model [`FAULT_ENV`] names) never panics |
 //! | `scenario_parse` | bytes | the scenario loader returns a scenario or a positioned error, never panics |
 //! | `protocol` | bytes (JSON lines) | the reference server and the runner's reply decoder never panic on any line |
 //! | `roundtrip` | bytes | a scenario that parses prints to text that parses back to the same scenario |
@@ -14,9 +14,12 @@ use crate::regression;
 use crate::scenario::{FoundBy, load};
 use crate::shrink::{Shrunk, Stats};
 use arbitrary::{Arbitrary, Unstructured};
+use sharesim_core::fault::Fault;
 use sharesim_core::{Call, World};
 use std::fmt;
 use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The input of the `ops` target: a swarm profile and the calls the generator drew.
 ///
@@ -105,6 +108,68 @@ impl fmt::Debug for OpsInput {
 /// failures, so that libFuzzer looks for new ones.
 pub fn ops(input: &OpsInput) -> Result<(), Box<Failure>> {
     ops_on(input, &explore::reference)
+}
+
+/// The environment variable that plants a fault of the zoo in the model the `ops` fuzz target
+/// replays against (`SHARESIM_FAULT=import-copies cargo fuzz run -s none ops`), so that the
+/// fault-detection benchmark (docs/PERFORMANCE.md, section 3) can time libFuzzer on the same
+/// broken models as the self-test. Unset, the target runs the reference model.
+pub const FAULT_ENV: &str = "SHARESIM_FAULT";
+
+/// Calls replayed against the target's model by [`ops_target`] in this process.
+static OPS_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// The fault [`FAULT_ENV`] names, read once per process.
+static OPS_FAULT: OnceLock<Result<Option<Fault>, String>> = OnceLock::new();
+
+/// The body of the `ops` fuzz target: [`ops_target_with`] against the fault [`FAULT_ENV`]
+/// names, if any. The error is the message the target panics with.
+pub fn ops_target(input: &OpsInput) -> Result<(), String> {
+    let fault = OPS_FAULT.get_or_init(|| match std::env::var(FAULT_ENV) {
+        Err(_) => Ok(None),
+        Ok(name) => name.parse::<Fault>().map(Some).map_err(|_| {
+            let names: Vec<&str> = Fault::all().map(Fault::name).collect();
+            format!(
+                "{FAULT_ENV}={name:?} is not a fault of the zoo; it has: {}",
+                names.join(", ")
+            )
+        }),
+    });
+    ops_target_with(input, fault.clone()?)
+}
+
+/// [`ops`] against the reference model, or against the broken model of `fault`. As in the
+/// self-test, a violation of the broken model counts only if the reference model passes the
+/// same calls. The error message (a violation) ends with the number of calls replayed against
+/// the target's model in this process so far, for the benchmark to read.
+pub fn ops_target_with(input: &OpsInput, fault: Option<Fault>) -> Result<(), String> {
+    let result = match fault {
+        None => ops(input),
+        #[cfg(feature = "faults")]
+        Some(fault) => ops_on(input, &crate::selftest::model(fault)),
+        #[cfg(not(feature = "faults"))]
+        Some(_) => {
+            return Err(format!(
+                "{FAULT_ENV} needs sharesim built with the `faults` feature"
+            ));
+        }
+    };
+    let replayed = result
+        .as_ref()
+        .map_or_else(|f| f.step, |()| input.calls.len());
+    let total = OPS_CALLS.fetch_add(replayed, Ordering::Relaxed) + replayed;
+    let Err(f) = result else { return Ok(()) };
+    let prefix = OpsInput {
+        swarm: input.swarm,
+        calls: f.calls.clone(),
+    };
+    if fault.is_some() && ops(&prefix).is_err() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} at step {}: {}\n{input:?}\n{total} calls replayed in this process",
+        f.invariant, f.step, f.message
+    ))
 }
 
 /// [`ops`] against a given model.
@@ -254,6 +319,37 @@ mod tests {
         let back = load::parse(&text, Path::new("<debug>")).unwrap();
         assert_eq!(back.steps.len(), input.calls.len());
         assert_eq!(OpsInput::from_bytes(&bytes).unwrap(), input);
+    }
+
+    /// The `ops` target's body with a planted fault reports a sequence that the broken model
+    /// fails and the reference passes, and passes it against the reference.
+    #[cfg(feature = "faults")]
+    #[test]
+    fn the_ops_target_with_a_fault_reports_its_violation() {
+        let fault = Fault::ShareLeaksRegion;
+        let spec = explore::world_spec();
+        let checker = crate::checks(&spec.config.quotas);
+        let failure = (0..20)
+            .find_map(|seed| {
+                explore::explore_with(
+                    &explore::Options::new(seed, 1000),
+                    checker.as_ref(),
+                    &crate::selftest::model(fault),
+                )
+                .failure
+            })
+            .unwrap();
+        let input = OpsInput {
+            swarm: failure.swarm,
+            calls: failure.calls,
+        };
+        assert_eq!(ops_target_with(&input, None), Ok(()));
+        let message = ops_target_with(&input, Some(fault)).unwrap_err();
+        assert!(message.starts_with(&failure.invariant), "{message}");
+        assert!(
+            message.ends_with("calls replayed in this process"),
+            "{message}"
+        );
     }
 
     #[test]
