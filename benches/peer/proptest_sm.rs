@@ -1,0 +1,231 @@
+//! The proptest-state-machine peer: the tool a Rust user would otherwise pick to test a stateful
+//! model, set up to be as close to the sharesim explorer as its API allows.
+//!
+//! - Reference state machine: the sharesim generator (`sharesim::generate::Gen`, its hot pools
+//!   and per-kind weights) is the reference state. A transition is a proptest byte vector
+//!   (`BYTES_PER_CALL` bytes, as many as the explorer draws per call), and applying it draws the
+//!   next call from those bytes through `arbitrary::Unstructured`, exactly as the explorer and
+//!   the `ops` fuzz target do. The initial state draws the swarm profile from a `u64` with
+//!   `Swarm::from_seed`, the explorer's own rule. So the call distribution is the explorer's, and
+//!   the comparison measures the drivers (proptest's runner, value trees and sequence strategy
+//!   against one ChaCha8 stream), not two generators.
+//! - Sequence length: uniform in `1..=max_len` (proptest-state-machine's `sequential` size),
+//!   with `max_len` the explorer's episode (1,000 calls) by default.
+//! - System under test: `World::with_fault` (the broken core) with `sharesim::checks` wrapped in
+//!   `explore::Tolerant` after every step, as `selftest::run` does; a violation counts only if the
+//!   correct model passes the same calls (otherwise it is background and the case goes on
+//!   unchecked), again as in the self-test.
+//! - Runner: a `TestRunner` on proptest's ChaCha RNG seeded from the bench's seed, no failure
+//!   persistence, no fork, no shrinking (the bench times the first detection; shrinking is
+//!   section 4's business). The budget ends the run through a global rejection.
+//!
+//! Writing proptest strategies of its own for the ~60 operations (a second generator) would
+//! compare generators as much as drivers, and would not share the weights; it is not done.
+
+use arbitrary::Unstructured;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
+use sharesim::explore::{self, BYTES_PER_CALL, EPISODE, Tolerant, first_violation, reference};
+use sharesim::generate::{Gen, Swarm};
+use sharesim::scenario::run::StepChecker;
+use sharesim::step::StepOutcome;
+use sharesim_core::fault::Fault;
+use sharesim_core::{Call, Observation, World};
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+use crate::{Detection, cpu};
+
+/// The reference state: the generator and the call the last transition drew (none when the
+/// bytes did not decode, which the explorer skips too).
+#[derive(Clone, Debug)]
+pub struct RefState {
+    generator: Gen,
+    last: Option<Call>,
+}
+
+/// The reference state machine over the sharesim generator.
+pub struct Reference;
+
+impl ReferenceStateMachine for Reference {
+    type State = RefState;
+    type Transition = Vec<u8>;
+
+    fn init_state() -> BoxedStrategy<RefState> {
+        any::<u64>()
+            .prop_map(|seed| RefState {
+                generator: Gen::new(Swarm::from_seed(seed)),
+                last: None,
+            })
+            .boxed()
+    }
+
+    fn transitions(_state: &RefState) -> BoxedStrategy<Vec<u8>> {
+        proptest::collection::vec(any::<u8>(), BYTES_PER_CALL).boxed()
+    }
+
+    fn apply(mut state: RefState, bytes: &Vec<u8>) -> RefState {
+        state.last = state
+            .generator
+            .next_call(&mut Unstructured::new(bytes))
+            .ok();
+        state
+    }
+}
+
+/// One run: the fault, the budget and what happened so far. `StateMachineTest` is a set of
+/// associated functions, so the run lives in a thread-local.
+struct Run {
+    fault: Fault,
+    checker: Tolerant<'static>,
+    start: Instant,
+    cpu_start: f64,
+    budget: Duration,
+    steps: usize,
+    cases: usize,
+    background: usize,
+    found: Option<Detection>,
+}
+
+thread_local! {
+    static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+    /// The strict checker, built once per thread (it is stateless) and borrowed by each run's
+    /// `Tolerant` wrapper.
+    static STRICT: &'static dyn StepChecker =
+        Box::leak(sharesim::checks(&explore::world_spec().config.quotas));
+}
+
+/// The system under test: the broken world, the last observation and the calls so far.
+pub struct Sut {
+    world: World,
+    before: Observation,
+    calls: Vec<Call>,
+    /// A violation was seen in this case (the detection, or background): stop checking.
+    done: bool,
+}
+
+/// The state-machine test of the broken core.
+pub struct Peer;
+
+impl StateMachineTest for Peer {
+    type SystemUnderTest = Sut;
+    type Reference = Reference;
+
+    fn init_test(_ref_state: &RefState) -> Sut {
+        let fault = RUN.with_borrow(|r| r.as_ref().map(|r| r.fault)).unwrap();
+        let world = World::with_fault(&explore::world_spec(), fault);
+        let before = world.observe();
+        Sut {
+            world,
+            before,
+            calls: Vec::new(),
+            done: false,
+        }
+    }
+
+    fn apply(mut sut: Sut, ref_state: &RefState, _bytes: Vec<u8>) -> Sut {
+        let Some(call) = ref_state.last.clone() else {
+            return sut;
+        };
+        if sut.done {
+            return sut;
+        }
+        RUN.with_borrow_mut(|run| {
+            let run = run.as_mut().unwrap();
+            run.steps += 1;
+            let outcome = StepOutcome::from(&sut.world.apply(&call));
+            let after = sut.world.observe();
+            let violation = run
+                .checker
+                .check_step(&sut.before, &call, &outcome, &after)
+                .into_iter()
+                .next();
+            sut.calls.push(call);
+            sut.before = after;
+            let Some((invariant, _)) = violation else {
+                return;
+            };
+            sut.done = true;
+            let spec = explore::world_spec();
+            if first_violation(&spec, &sut.calls, &run.checker, &reference).is_some() {
+                run.background += 1;
+                return;
+            }
+            run.found = Some(Detection {
+                caught: true,
+                steps: run.steps,
+                seconds: run.start.elapsed().as_secs_f64(),
+                cpu_seconds: cpu::thread() - run.cpu_start,
+                invariant,
+                extra: String::new(),
+            });
+        });
+        sut
+    }
+}
+
+/// Runs the peer against `fault` from `seed` until the first detection or the end of the
+/// budget; `max_len` bounds the length of a case.
+pub fn run(fault: Fault, seed: u64, budget: Duration, max_len: usize) -> Detection {
+    let strict = STRICT.with(|s| *s);
+    RUN.set(Some(Run {
+        fault,
+        checker: Tolerant::new(strict),
+        start: Instant::now(),
+        cpu_start: cpu::thread(),
+        budget,
+        steps: 0,
+        cases: 0,
+        background: 0,
+        found: None,
+    }));
+    let config = Config {
+        cases: u32::MAX,
+        failure_persistence: None,
+        max_shrink_iters: 0,
+        max_global_rejects: 0,
+        fork: false,
+        timeout: 0,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        ..Config::default()
+    };
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
+    let mut runner = TestRunner::new_with_rng(config.clone(), rng);
+    let strategy = Reference::sequential_strategy(1..=max_len.max(1));
+    // The counter of transitions seen only serves shrinking, and proptest-state-machine 0.9
+    // panics on a failure it is not allowed to shrink if the counter was used: pass none.
+    let _ = runner.run(&strategy, |(initial, transitions, _seen)| {
+        let out_of_budget = RUN.with_borrow_mut(|r| {
+            let r = r.as_mut().unwrap();
+            r.cases += 1;
+            r.start.elapsed() >= r.budget
+        });
+        if out_of_budget {
+            return Err(TestCaseError::reject("budget spent"));
+        }
+        Peer::test_sequential(config.clone(), initial, transitions, None);
+        match RUN.with_borrow(|r| r.as_ref().is_some_and(|r| r.found.is_some())) {
+            true => Err(TestCaseError::fail("the planted bug was caught")),
+            false => Ok(()),
+        }
+    });
+    let run = RUN.take().unwrap();
+    let extra = format!("cases={} background={}", run.cases, run.background);
+    match run.found {
+        Some(found) => Detection { extra, ..found },
+        None => Detection {
+            caught: false,
+            steps: run.steps,
+            seconds: run.start.elapsed().as_secs_f64(),
+            cpu_seconds: cpu::thread() - run.cpu_start,
+            invariant: String::new(),
+            extra,
+        },
+    }
+}
+
+/// The default longest case: the explorer's episode.
+pub const MAX_LEN: usize = EPISODE;
