@@ -6,11 +6,18 @@
 //!
 //! The padding is generated for five extra accounts (`f` to `j`) that the failing calls never
 //! name, with entity names from its own counter, so it cannot be what makes the sequence fail;
-//! each padded sequence is checked to fail the same invariant at its last step on the broken
-//! model and to pass on the correct one before it is shrunk.
+//! it is drawn in chunks, each checked on the broken and the correct model as it is applied (a
+//! padding that long can trip the planted bug by itself, or a violation the correct model shows
+//! too; such a chunk is drawn again), and the padded sequence is checked to fail the same
+//! invariant at its last step on the broken model and to pass on the correct one. Reports the
+//! time to draw and check the padding, then the shrink's wall and CPU time (this thread's, from
+//! /proc), the candidates tested and the final length.
 //!
 //! `cargo bench --bench shrinking`; `SHARESIM_BENCH_LENGTHS=1000,10000` picks the lengths,
-//! `SHARESIM_BENCH_SHRINK_SECONDS=300` the time budget per shrink.
+//! `SHARESIM_BENCH_SHRINK_SECONDS=300` the time budget per shrink,
+//! `SHARESIM_BENCH_PAD_SECONDS=600` the time budget for drawing and checking one padding (a
+//! length whose padding is not ready in time is reported and skipped: the cost of a checked
+//! step grows with the world, so very long paddings take long).
 
 // PANIC SAFETY: benchmark code.
 #![allow(
@@ -20,14 +27,19 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 use arbitrary::Unstructured;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
-use sharesim::explore::{self, BYTES_PER_CALL, Options, first_violation, reference};
+use sharesim::explore::{self, BYTES_PER_CALL, Model, Options, first_violation, reference};
 use sharesim::generate::{Cat, Gen, Swarm};
+use sharesim::scenario::run::StepChecker;
 use sharesim::selftest::model;
+use sharesim::step::StepOutcome;
 use sharesim_core::fault::Fault;
-use sharesim_core::{Call, Name, WorldSpec};
+use sharesim_core::{Call, Name, Observation, World, WorldSpec};
 use std::time::{Duration, Instant};
 
 /// The first failure of `fault` that the correct model passes: (calls, invariant).
@@ -61,26 +73,107 @@ fn rename(value: &mut serde_json::Value) {
     }
 }
 
-/// `n` generated calls over the accounts `f` to `j` only, with names of their own.
-fn padding(n: usize, seed: u64) -> Vec<Call> {
-    let mut spec = explore::world_spec();
-    spec.accounts = ["f", "g", "h", "i", "j"]
+/// A world under construction, checked after every step.
+#[derive(Clone)]
+struct Track {
+    world: World,
+    before: Observation,
+}
+
+impl Track {
+    fn new(spec: &WorldSpec, model: Model) -> Track {
+        let world = model(spec);
+        let before = world.observe();
+        Track { world, before }
+    }
+
+    /// Applies a call; the first violation of the checker, if any.
+    fn step(&mut self, call: &Call, checker: &dyn StepChecker) -> Option<String> {
+        let outcome = StepOutcome::from(&self.world.apply(call));
+        let after = self.world.observe();
+        let violation = checker
+            .check_step(&self.before, call, &outcome, &after)
+            .into_iter()
+            .next();
+        self.before = after;
+        violation.map(|(invariant, _)| invariant)
+    }
+}
+
+/// Calls drawn per chunk of padding; a chunk that makes a model fail is drawn again.
+const CHUNK: usize = 50;
+
+/// `n` generated calls over the accounts `f` to `j` only, with names of their own, followed by
+/// `calls`: the padded failure. The padding is checked step by step on the broken and on the
+/// correct model as it is drawn (a padding that long can trip the planted bug by itself, or a
+/// violation the correct model shows too): a chunk after which either model fails is rolled
+/// back and drawn again. Returns the sequence if it fails `invariant` at its last call on the
+/// broken model and passes on the correct one.
+fn padded(
+    spec: &WorldSpec,
+    n: usize,
+    seed: u64,
+    (failing, invariant): (&[Call], &str),
+    (checker, broken): (&dyn StepChecker, Model),
+    deadline: Instant,
+) -> Option<Vec<Call>> {
+    let mut pad_spec = explore::world_spec();
+    pad_spec.accounts = ["f", "g", "h", "i", "j"]
         .iter()
         .map(|a| Name::from(*a))
         .collect();
-    let mut generator = Gen::for_world(&spec, Swarm::ALL);
+    let mut generator = Gen::for_world(&pad_spec, Swarm::ALL);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut buf = [0u8; BYTES_PER_CALL];
-    let mut out = Vec::with_capacity(n);
+    let mut out: Vec<Call> = Vec::with_capacity(n + failing.len());
+    let mut tracks = (Track::new(spec, broken), Track::new(spec, &reference));
+    let mut rollbacks = 0;
     while out.len() < n {
-        rng.fill_bytes(&mut buf);
-        if let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        let saved = (tracks.clone(), generator.clone(), out.len());
+        let mut clean = true;
+        for _ in 0..CHUNK.min(n - out.len()) {
+            rng.fill_bytes(&mut buf);
+            let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
+                continue;
+            };
             let mut value = serde_json::to_value(&call).unwrap();
             rename(&mut value);
-            out.push(serde_json::from_value(value).unwrap());
+            let call: Call = serde_json::from_value(value).unwrap();
+            let broken_fails = tracks.0.step(&call, checker).is_some();
+            let reference_fails = tracks.1.step(&call, checker).is_some();
+            out.push(call);
+            if broken_fails || reference_fails {
+                clean = false;
+                break;
+            }
+        }
+        if !clean {
+            rollbacks += 1;
+            if rollbacks > 200 {
+                return None;
+            }
+            (tracks, generator) = (saved.0, saved.1);
+            out.truncate(saved.2);
         }
     }
-    out
+    let last = failing.len();
+    for (i, call) in failing.iter().enumerate() {
+        let found = tracks.0.step(call, checker);
+        if found.is_some() && (i + 1 < last || found.as_deref() != Some(invariant)) {
+            return None;
+        }
+        if i + 1 == last && found.is_none() {
+            return None;
+        }
+        if tracks.1.step(call, checker).is_some() {
+            return None;
+        }
+        out.push(call.clone());
+    }
+    Some(out)
 }
 
 fn main() {
@@ -94,6 +187,12 @@ fn main() {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(300),
+    );
+    let pad_budget = Duration::from_secs(
+        std::env::var("SHARESIM_BENCH_PAD_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(600),
     );
     let small = explore::world_spec();
     let mut spec = small.clone();
@@ -112,27 +211,32 @@ fn main() {
         calls.len()
     );
     println!(
-        "{:>8} {:>10} {:>10} {:>8} {:>12}",
-        "length", "seconds", "tests", "final", "out of time"
+        "{:>8} {:>10} {:>10} {:>10} {:>8} {:>8} {:>12}",
+        "length", "padding s", "wall s", "cpu s", "tests", "final", "out of time"
     );
     let broken = model(fault);
     for &n in &lengths {
-        let mut padded = None;
-        for seed in 0..20 {
-            let mut seq = padding(n.saturating_sub(calls.len()), seed);
-            seq.extend(calls.iter().cloned());
-            let fails_last = first_violation(&spec, &seq, checker.as_ref(), &broken)
-                .is_some_and(|(step, inv, ..)| step == seq.len() && inv == invariant);
-            if fails_last && first_violation(&spec, &seq, checker.as_ref(), &reference).is_none() {
-                padded = Some(seq);
-                break;
-            }
-        }
+        let pad_start = Instant::now();
+        let deadline = pad_start + pad_budget;
+        let padded = (0..5).find_map(|seed| {
+            padded(
+                &spec,
+                n.saturating_sub(calls.len()),
+                seed,
+                (&calls, &invariant),
+                (checker.as_ref(), &broken),
+                deadline,
+            )
+        });
+        let pad = pad_start.elapsed().as_secs_f64();
         let Some(seq) = padded else {
-            println!("{n:>8} no padding of this length keeps the failure (skipped)");
+            println!(
+                "{n:>8} {pad:>10.2} no padding of this length keeps the failure within the padding budget (skipped)"
+            );
             continue;
         };
         let start = Instant::now();
+        let cpu_start = cpu::thread();
         let shrunk = sharesim::shrink::shrink_against(
             &spec,
             &seq,
@@ -142,17 +246,18 @@ fn main() {
             Some(&reference),
             budget,
         );
-        let seconds = start.elapsed().as_secs_f64();
+        let wall = start.elapsed().as_secs_f64();
+        let cpu = cpu::thread() - cpu_start;
         match shrunk {
             Some(s) => println!(
-                "{:>8} {seconds:>10.2} {:>10} {:>8} {:>12}",
+                "{:>8} {pad:>10.2} {wall:>10.2} {cpu:>10.2} {:>8} {:>8} {:>12}",
                 seq.len(),
                 s.stats.tests,
                 s.calls.len(),
                 s.stats.out_of_time
             ),
             None => println!(
-                "{:>8} {seconds:>10.2} shrinking lost the failure",
+                "{:>8} {pad:>10.2} {wall:>10.2} {cpu:>10.2} shrinking lost the failure",
                 seq.len()
             ),
         }
