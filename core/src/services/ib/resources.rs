@@ -94,18 +94,9 @@ fn newest_visible(
     pattern: VersionPattern,
 ) -> Option<IbKey> {
     let owner = r.owner.as_ref().unwrap_or(account);
-    world
-        .ib
-        .resources
-        .keys()
-        .filter(|k| {
-            k.kind == kind
-                && &k.owner == owner
-                && &k.region == region
-                && k.name == r.name
-                && pattern.matches(k.version)
-                && (r.build.is_none() || k.build == r.build)
-        })
+    versions::versions_of(&world.ib.resources, kind, owner, region, &r.name)
+        .map(|(k, _)| k)
+        .filter(|k| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
         .filter(|k| visibility(world, account, principal, k).is_some())
         .max_by_key(|k| (k.version, k.build))
         .cloned()
@@ -172,18 +163,9 @@ pub(crate) fn ram_target(
         None => VersionPattern::ANY,
     };
     let owner = r.owner.as_ref().unwrap_or(share_owner);
-    let found = world
-        .ib
-        .resources
-        .keys()
-        .filter(|k| {
-            k.kind == res.kind
-                && &k.owner == owner
-                && &k.region == region
-                && k.name == r.name
-                && pattern.matches(k.version)
-                && (r.build.is_none() || k.build == r.build)
-        })
+    let found = versions::versions_of(&world.ib.resources, res.kind, owner, region, &r.name)
+        .map(|(k, _)| k)
+        .filter(|k| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
         .max_by_key(|k| (k.version, k.build));
     match found {
         Some(k) => {
@@ -228,11 +210,10 @@ pub(crate) fn view(world: &World, key: &IbKey, res: &IbResource, viewer: &Name) 
 }
 
 fn count_owned(state: &IbState, owner: &Name, region: &Region, kinds: &[IbKind]) -> u64 {
-    state
-        .resources
-        .keys()
-        .filter(|k| &k.owner == owner && &k.region == region && kinds.contains(&k.kind))
-        .count() as u64
+    kinds
+        .iter()
+        .map(|kind| versions::owned_of_kind(&state.resources, *kind, owner, region).count() as u64)
+        .sum()
 }
 
 /// Q-22, IB-24: the owner's own resources count, never what is shared with it.
@@ -305,13 +286,14 @@ pub(crate) fn create_component(
 ) -> Result<Response, ApiError> {
     let v = versions::parse_version(version)?;
     let kms = kms_key.map(|k| own_key(world, ctx, k)).transpose()?;
-    let exists = world.ib.resources.keys().any(|k| {
-        k.kind == IbKind::Component
-            && k.owner == ctx.account
-            && k.region == ctx.region
-            && &k.name == name
-            && k.version == v
-    });
+    let exists = versions::versions_of(
+        &world.ib.resources,
+        IbKind::Component,
+        &ctx.account,
+        &ctx.region,
+        name,
+    )
+    .any(|(k, _)| k.version == v);
     if exists && world.config.legacy_component_versions {
         ctx.hit("A-23");
         return Err(reject(

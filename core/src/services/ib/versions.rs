@@ -203,6 +203,63 @@ pub(crate) fn key_arn(account_id: &str, key: &IbKey) -> String {
     )
 }
 
+/// Every version and build of one (kind, owner, Region, name), in key order: a range of the
+/// resource map (its keys sort by kind, owner, Region, name, version, build), so a lookup costs
+/// the versions of that name rather than every resource.
+pub(crate) fn versions_of<'m, V>(
+    map: &'m std::collections::BTreeMap<IbKey, V>,
+    kind: IbKind,
+    owner: &Name,
+    region: &Region,
+    name: &Name,
+) -> impl Iterator<Item = (&'m IbKey, &'m V)> {
+    let bound = |version: Version, build: Option<u32>| IbKey {
+        kind,
+        owner: owner.clone(),
+        region: region.clone(),
+        name: name.clone(),
+        version,
+        build,
+    };
+    let max = Version {
+        major: u32::MAX,
+        minor: u32::MAX,
+        patch: u32::MAX,
+    };
+    let lo = bound(
+        Version {
+            major: 0,
+            minor: 0,
+            patch: 0,
+        },
+        None,
+    );
+    map.range(lo..=bound(max, Some(u32::MAX)))
+}
+
+/// Every resource of one kind of an owner in a Region, in key order (a range of the map).
+pub(crate) fn owned_of_kind<'m, V>(
+    map: &'m std::collections::BTreeMap<IbKey, V>,
+    kind: IbKind,
+    owner: &'m Name,
+    region: &'m Region,
+) -> impl Iterator<Item = (&'m IbKey, &'m V)> {
+    let lo = IbKey {
+        kind,
+        owner: owner.clone(),
+        region: region.clone(),
+        name: Name::new(""),
+        version: Version {
+            major: 0,
+            minor: 0,
+            patch: 0,
+        },
+        build: None,
+    };
+    map.range(lo..)
+        .take_while(move |(k, _)| k.kind == kind && &k.owner == owner && &k.region == region)
+}
+
 #[cfg(test)]
 mod tests {
     // PANIC SAFETY: test code.
