@@ -334,6 +334,26 @@ pub struct RamView {
     /// ARNs of resources the account can access through shares (ListResources OTHER-ACCOUNTS,
     /// RAM-28).
     pub accessible_resources: Vec<String>,
+    /// The fields above are the account's own view (a caller of the account that is none of
+    /// its IAM principals). A share's IAM role or user principal covers that principal only
+    /// (RAM-23), so what it grants is shown here: for each role (`role/NAME`) and user
+    /// (`user/NAME`) of the account that an ACTIVE share of another account names as a live
+    /// principal in this Region, GetResourceShares and ListResources (OTHER-ACCOUNTS) called as
+    /// that principal.
+    #[serde(default)]
+    pub principals: BTreeMap<String, PrincipalRamView>,
+}
+
+/// RAM as one IAM principal of an account sees it in one Region (RAM-23, RAM-27, RAM-28).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PrincipalRamView {
+    /// GetResourceShares OTHER-ACCOUNTS as the principal.
+    pub received: Vec<ReceivedShareView>,
+    /// ListResources OTHER-ACCOUNTS as the principal; List*(owner=Shared) as the principal lists
+    /// the Image Builder resources among them.
+    pub accessible_resources: Vec<String>,
 }
 
 /// A share, owner's view.

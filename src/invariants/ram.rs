@@ -8,7 +8,9 @@
 //! [`super::org`]), or an IAM principal of X (which grants that principal only, so it justifies
 //! what X shows but is not required to appear in the account-level listings). An org/OU
 //! principal of a share with retainSharingOnAccountLeaveOrganization may still cover an account
-//! that has left the organization (RAM-24); the checker accepts that without requiring it.
+//! that has left the organization (RAM-24); the checker accepts that without requiring it. The
+//! views of IAM principals (`RamView::principals`) are checked apart, with an IAM principal
+//! association covering exactly the principal it names.
 
 use super::arn::{self, Entity};
 use super::index::{Index, regions};
@@ -122,6 +124,90 @@ fn justified<'o>(
     m
 }
 
+/// RAM-23 for the IAM principal `me` (its ARN) of account `x`: like [`justified`], except that
+/// an IAM principal association covers exactly the principal it names.
+fn justified_as<'o>(
+    ix: &Index<'o>,
+    shares: &[(&'o Name, &'o ResourceShareView)],
+    x: &Name,
+    me: &str,
+) -> BTreeMap<&'o str, Cover> {
+    let mut m: BTreeMap<&str, Cover> = BTreeMap::new();
+    for (owner, s) in shares {
+        let c = s
+            .principals
+            .iter()
+            .filter(|p| p.status == ASSOCIATED)
+            .map(|p| match arn::entity(&p.entity) {
+                Entity::Iam { .. } if p.entity == me => Cover::Yes,
+                Entity::Iam { .. } => Cover::No,
+                _ => cover(ix, owner, s, &p.entity, x),
+            })
+            .max()
+            .unwrap_or(Cover::No);
+        if c == Cover::No {
+            continue;
+        }
+        for r in s.resources.iter().filter(|r| r.status == ASSOCIATED) {
+            let e = m.entry(r.entity.as_str()).or_insert(Cover::No);
+            *e = (*e).max(c);
+        }
+    }
+    m
+}
+
+/// INV-13 for the views of the IAM principals an account's RAM view shows (`principals`):
+/// each lists exactly what RAM-23 grants that principal.
+fn principal_access(
+    cx: &Cx<'_>,
+    ix: &Index<'_>,
+    shares: &[(&Name, &ResourceShareView)],
+    x: &Name,
+    region: &Region,
+    r: &RegionView,
+    out: &mut Vec<Violation>,
+) {
+    let Some(id) = ix.id_of(x) else {
+        return;
+    };
+    for (key, view) in &r.ram.principals {
+        let me = format!("arn:aws:iam::{id}:{key}");
+        let just = justified_as(ix, shares, x, &me);
+        let shown: BTreeSet<&str> = view
+            .accessible_resources
+            .iter()
+            .map(String::as_str)
+            .collect();
+        for a in &shown {
+            if just.get(a).copied().unwrap_or(Cover::No) == Cover::No {
+                out.push(Violation::new(
+                    I::Inv13,
+                    &["RAM-23", "RAM-28"],
+                    format!(
+                        "{key} of account {x} ({region}) can access {a}, but no ACTIVE STANDARD share with an ASSOCIATED principal covering that principal grants it ({})",
+                        why_not(ix, region, x, a)
+                    ),
+                ));
+            }
+        }
+        if !cx.strict() {
+            continue;
+        }
+        for (a, c) in &just {
+            let foreign = arn::parse(a).is_some_and(|p| p.account != id);
+            if *c == Cover::Yes && foreign && !shown.contains(a) {
+                out.push(Violation::new(
+                    I::Inv13,
+                    &["RAM-23", "RAM-28"],
+                    format!(
+                        "{key} of account {x} ({region}) is granted {a} by an ACTIVE STANDARD share covering it, but cannot access it"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 /// Why no share justifies `x`'s access to `arn`, share by share.
 fn why_not(ix: &Index<'_>, region: &Region, x: &Name, arn: &str) -> String {
     let mut reasons = Vec::new();
@@ -180,6 +266,7 @@ pub(crate) fn check_state(cx: &Cx<'_>, ix: &Index<'_>, out: &mut Vec<Violation>)
             .or_insert_with(|| granting(ix, region));
         let just = justified(ix, shares, account);
         access(cx, ix, account, region, r, &just, out);
+        principal_access(cx, ix, shares, account, region, r, out);
         visibility(cx, ix, account, region, r, &just, out);
         owned_ib(ix, account, region, r, out);
         for s in &r.ram.shares {

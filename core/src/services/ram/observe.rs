@@ -4,11 +4,13 @@
 use super::access::{self, covers_account};
 use super::{Share, ShareFeatureSet, ShareStatus, invitations};
 use crate::name::{Name, Region};
-use crate::observe::{AssociationView, Observation, ReceivedShareView, ResourceShareView};
-use crate::op::{AssociationType, RamPrincipal, ResourceOwner};
+use crate::observe::{
+    AssociationView, Observation, PrincipalRamView, ReceivedShareView, ResourceShareView,
+};
+use crate::op::{AssociationType, Principal, RamPrincipal, ResourceOwner};
 use crate::response::Response;
 use crate::world::{Ctx, World};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The rendering of a principal in association views.
 pub(crate) fn render_principal(world: &World, p: &RamPrincipal) -> String {
@@ -83,11 +85,15 @@ pub(crate) fn own_shares(world: &World, account: &Name, region: &Region) -> Vec<
         .collect()
 }
 
-/// GetResourceShares(OTHER-ACCOUNTS) (RAM-27): STANDARD shares of others that reach the
-/// account (ACTIVE), or that invited it and wait for its answer (PENDING).
+/// GetResourceShares(OTHER-ACCOUNTS) (RAM-27) for a caller of `account` acting as
+/// `principal`: STANDARD shares of others that reach the caller (ACTIVE: a principal association
+/// covers it by RAM-23, so an IAM role or user principal counts for that principal only), or
+/// that invited its account and wait for the answer (PENDING; invitations are per receiver
+/// account `[MODEL]`, RAM-09).
 pub(crate) fn received_shares(
     world: &World,
     account: &Name,
+    principal: Option<&Principal>,
     region: &Region,
 ) -> Vec<ReceivedShareView> {
     let mut out = Vec::new();
@@ -102,11 +108,7 @@ pub(crate) fn received_shares(
         {
             continue;
         }
-        let active = covers_account(world, share, account, None)
-            || share.principals.iter().any(|(q, a)| {
-                a.status == super::AssocStatus::Associated
-                    && access::principal_account(q) == Some(account)
-            });
+        let active = covers_account(world, share, account, principal);
         let pending = invitations::has_pending(world, name, account);
         let status = if active {
             "ACTIVE"
@@ -124,10 +126,15 @@ pub(crate) fn received_shares(
     out
 }
 
-/// ListResources(OTHER-ACCOUNTS) (RAM-28): resources the account can use through STANDARD
-/// shares now (RAM-23).
-pub(crate) fn accessible_resources(world: &World, account: &Name, region: &Region) -> Vec<String> {
-    let set: BTreeSet<String> = access::visible_resources(world, account, None, region)
+/// ListResources(OTHER-ACCOUNTS) (RAM-28): resources a caller of `account` acting as
+/// `principal` can use through STANDARD shares now (RAM-23).
+pub(crate) fn accessible_resources(
+    world: &World,
+    account: &Name,
+    principal: Option<&Principal>,
+    region: &Region,
+) -> Vec<String> {
+    let set: BTreeSet<String> = access::visible_resources(world, account, principal, region)
         .into_iter()
         .filter(|(_, listed)| *listed)
         .map(|(k, _)| crate::services::ib::arn_of(world, k))
@@ -156,9 +163,12 @@ pub(crate) fn get_resource_shares(world: &World, ctx: &mut Ctx, owner: ResourceO
         ResourceOwner::Self_ => {
             Response::ResourceShares(own_shares(world, &ctx.account, &ctx.region))
         }
-        ResourceOwner::OtherAccounts => {
-            Response::ReceivedShares(received_shares(world, &ctx.account, &ctx.region))
-        }
+        ResourceOwner::OtherAccounts => Response::ReceivedShares(received_shares(
+            world,
+            &ctx.account,
+            ctx.principal.as_ref(),
+            &ctx.region,
+        )),
     }
 }
 
@@ -169,9 +179,12 @@ pub(crate) fn list_resources(world: &World, ctx: &mut Ctx, owner: ResourceOwner)
         ResourceOwner::Self_ => {
             Response::Resources(shared_resources(world, &ctx.account, &ctx.region))
         }
-        ResourceOwner::OtherAccounts => {
-            Response::Resources(accessible_resources(world, &ctx.account, &ctx.region))
-        }
+        ResourceOwner::OtherAccounts => Response::Resources(accessible_resources(
+            world,
+            &ctx.account,
+            ctx.principal.as_ref(),
+            &ctx.region,
+        )),
     }
 }
 
@@ -189,14 +202,60 @@ pub(crate) fn get_associations(world: &World, ctx: &mut Ctx, kind: AssociationTy
     Response::Associations(out)
 }
 
+/// The IAM roles and users of `account` that an ACTIVE share of another account names as a live
+/// principal in `region`, keyed as the observation shows them (`role/NAME`, `user/NAME`).
+fn named_principals(world: &World, account: &Name, region: &Region) -> BTreeMap<String, Principal> {
+    let mut out = BTreeMap::new();
+    let shares = world
+        .ram
+        .index
+        .by_account
+        .get(account)
+        .into_iter()
+        .flatten();
+    for share in shares.filter_map(|n| world.ram.shares.get(n)) {
+        if &share.owner == account || &share.region != region || share.status != ShareStatus::Active
+        {
+            continue;
+        }
+        for (q, a) in &share.principals {
+            if !a.status.is_live() {
+                continue;
+            }
+            match q {
+                RamPrincipal::Role(r) if &r.account == account => {
+                    out.insert(format!("role/{}", r.role), Principal::Role(r.role.clone()));
+                }
+                RamPrincipal::User { account: a, user } if a == account => {
+                    out.insert(format!("user/{user}"), Principal::User(user.clone()));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// Fills every account's RAM view per Region, and the Q-11 usage of owners.
 pub(crate) fn observe(world: &World, obs: &mut Observation) {
     for (account, view) in &mut obs.accounts {
         for (region, rv) in &mut view.regions {
             rv.ram.shares = own_shares(world, account, region);
-            rv.ram.received = received_shares(world, account, region);
+            rv.ram.received = received_shares(world, account, None, region);
             rv.ram.invitations = invitations::received(world, account, region);
-            rv.ram.accessible_resources = accessible_resources(world, account, region);
+            rv.ram.accessible_resources = accessible_resources(world, account, None, region);
+            for (key, principal) in named_principals(world, account, region) {
+                let view = PrincipalRamView {
+                    received: received_shares(world, account, Some(&principal), region),
+                    accessible_resources: accessible_resources(
+                        world,
+                        account,
+                        Some(&principal),
+                        region,
+                    ),
+                };
+                rv.ram.principals.insert(key, view);
+            }
             let live = owned(world, account, region)
                 .filter(|(_, s)| s.status == ShareStatus::Active)
                 .count() as u64;

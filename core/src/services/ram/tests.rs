@@ -334,6 +334,126 @@ fn iam_principals_cover_only_that_principal() {
     rejected(&o, Exception::UnknownResourceException, "IAM-01");
 }
 
+/// Applies `op` as the IAM principal `principal` of `account` in us-east-1.
+fn call_as(w: &mut World, account: &str, principal: crate::op::Principal, op: Op) -> Outcome {
+    let o = w.apply(&crate::op::Call {
+        account: account.into(),
+        principal: Some(principal),
+        region: "us-east-1".into(),
+        op,
+    });
+    w.check_indexes().unwrap();
+    o
+}
+
+#[test]
+fn listings_answer_for_the_calling_principal_and_an_iam_principal_covers_only_itself() {
+    // RAM-23: an IAM role principal covers that role only; RAM-27, RAM-28 and IB-23 list what
+    // the caller can use, so the role lists the share and the component, while the account's
+    // other callers (the account itself, another user) list nothing.
+    use crate::op::Principal;
+    let mut w = sharing_world();
+    ok(call(&mut w, "b", Op::CreateRole { role: "dev".into() }));
+    ok(call(&mut w, "b", Op::CreateUser { user: "ops".into() }));
+    shared_base(
+        &mut w,
+        vec![RamPrincipal::Role(RoleArn {
+            account: "b".into(),
+            role: "dev".into(),
+        })],
+    );
+    let dev = || Principal::Role("dev".into());
+    let ops = || Principal::User("ops".into());
+    let shares = |w: &mut World, p: Option<Principal>| {
+        let op = Op::GetResourceShares {
+            resource_owner: ResourceOwner::OtherAccounts,
+        };
+        match p {
+            Some(p) => ok(call_as(w, "b", p, op)),
+            None => ok(call(w, "b", op)),
+        }
+    };
+    let resources = |w: &mut World, p: Option<Principal>| {
+        let op = Op::ListResources {
+            resource_owner: ResourceOwner::OtherAccounts,
+        };
+        match p {
+            Some(p) => ok(call_as(w, "b", p, op)),
+            None => ok(call(w, "b", op)),
+        }
+    };
+    let listed = |w: &mut World, p: Option<Principal>| {
+        let op = Op::ListComponents {
+            owner: Some(IbOwner::Shared),
+        };
+        match p {
+            Some(p) => ok(call_as(w, "b", p, op)),
+            None => ok(call(w, "b", op)),
+        }
+    };
+    let Response::ReceivedShares(as_dev) = shares(&mut w, Some(dev())) else {
+        panic!("not a share listing");
+    };
+    assert_eq!(as_dev.len(), 1);
+    assert_eq!(
+        (as_dev[0].name.as_str(), as_dev[0].status.as_str()),
+        ("s", "ACTIVE")
+    );
+    assert_eq!(shares(&mut w, None), Response::ReceivedShares(vec![]));
+    assert_eq!(
+        shares(&mut w, Some(ops())),
+        Response::ReceivedShares(vec![])
+    );
+    let arn = w.observe().accounts[&Name::from("a")].regions[&"us-east-1".into()]
+        .ib
+        .owned[0]
+        .arn
+        .clone();
+    assert_eq!(
+        resources(&mut w, Some(dev())),
+        Response::Resources(vec![arn.clone()])
+    );
+    assert_eq!(resources(&mut w, None), Response::Resources(vec![]));
+    assert_eq!(resources(&mut w, Some(ops())), Response::Resources(vec![]));
+    let Response::IbResources(views) = listed(&mut w, Some(dev())) else {
+        panic!("not a resource listing");
+    };
+    assert_eq!(
+        views.iter().map(|v| v.arn.clone()).collect::<Vec<_>>(),
+        vec![arn.clone()]
+    );
+    assert_eq!(listed(&mut w, None), Response::IbResources(vec![]));
+    // The observation: the account's own view shows nothing; the role's view shows both.
+    let v = ram_view(&w, "b");
+    assert!(v.received.is_empty() && v.accessible_resources.is_empty());
+    let role_view = &v.principals["role/dev"];
+    assert_eq!(role_view.received, as_dev);
+    assert_eq!(role_view.accessible_resources, vec![arn]);
+    assert_eq!(
+        v.principals.len(),
+        1,
+        "only principals a share names are shown"
+    );
+    // Removing the role from the share takes it all away.
+    ok(call(
+        &mut w,
+        "a",
+        Op::DisassociateResourceShare {
+            share: "s".into(),
+            resources: vec![],
+            principals: vec![RamPrincipal::Role(RoleArn {
+                account: "b".into(),
+                role: "dev".into(),
+            })],
+        },
+    ));
+    assert_eq!(
+        shares(&mut w, Some(dev())),
+        Response::ReceivedShares(vec![])
+    );
+    assert!(ram_view(&w, "b").principals.is_empty());
+}
+
 // ----- RAM-11 to RAM-15, A-18, A-20: invitations --------------------------------------------
 
 #[test]
