@@ -20,10 +20,10 @@ use divan::counter::ItemsCount;
 use sharesim_core::{Call, World};
 use std::sync::OnceLock;
 
-/// Calls per measured stream: 20,000 on the small and medium worlds; 500 on the large one,
-/// whose calls cost milliseconds each today (docs/PERFORMANCE.md says why).
-fn stream_len(size: &str) -> usize {
-    if size == "large" { 500 } else { 20_000 }
+/// Calls per measured stream: 20,000 on every world (the large one too, since RAM stopped
+/// cloning the world on every change; docs/PERFORMANCE.md).
+fn stream_len(_size: &str) -> usize {
+    20_000
 }
 
 fn main() {
