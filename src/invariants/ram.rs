@@ -5,12 +5,12 @@
 //! A share grants account X the resources of its ASSOCIATED resource associations when it is
 //! ACTIVE and STANDARD and one of its ASSOCIATED principal associations covers X: the account
 //! itself, its organization, an OU above it in the current tree (ORG-11, computed in
-//! [`super::org`]), or an IAM principal of X (which grants that principal only, so it justifies
-//! what X shows but is not required to appear in the account-level listings). An org/OU
+//! [`super::org`]), or an IAM principal of X (which grants that principal only: it justifies
+//! nothing in the account's own listings, and what it grants is checked in the view of that
+//! principal, `RamView::principals`; a PENDING received share may still come from its
+//! invitation, which goes to the account). An org/OU
 //! principal of a share with retainSharingOnAccountLeaveOrganization may still cover an account
-//! that has left the organization (RAM-24); the checker accepts that without requiring it. The
-//! views of IAM principals (`RamView::principals`) are checked apart, with an IAM principal
-//! association covering exactly the principal it names.
+//! that has left the organization (RAM-24); the checker accepts that without requiring it.
 
 use super::arn::{self, Entity};
 use super::index::{Index, regions};
@@ -98,7 +98,10 @@ fn granting<'o>(ix: &Index<'o>, region: &Region) -> Vec<(&'o Name, &'o ResourceS
         .collect()
 }
 
-/// RAM-23 for account `x`: resources it surely may access, and those it possibly may.
+/// RAM-23 for account `x`'s own view (a caller of X that is none of its IAM principals):
+/// resources it surely may access, and those it possibly may. An IAM principal association
+/// covers only the principal it names, so it justifies nothing here; its grants are checked in
+/// that principal's view (`principal_access`).
 fn justified<'o>(
     ix: &Index<'o>,
     shares: &[(&'o Name, &'o ResourceShareView)],
@@ -110,7 +113,10 @@ fn justified<'o>(
             .principals
             .iter()
             .filter(|p| p.status == ASSOCIATED)
-            .map(|p| cover(ix, owner, s, &p.entity, x))
+            .map(|p| match arn::entity(&p.entity) {
+                Entity::Iam { .. } => Cover::No,
+                _ => cover(ix, owner, s, &p.entity, x),
+            })
             .max()
             .unwrap_or(Cover::No);
         if c == Cover::No {
@@ -234,8 +240,18 @@ fn why_not(ix: &Index<'_>, region: &Region, x: &Name, arn: &str) -> String {
             .filter(|p| cover(ix, owner, s, &p.entity, x) != Cover::No)
             .map(|p| format!("{} {}", p.entity, p.status))
             .collect();
+        let iam_only = !covering.is_empty()
+            && s.principals.iter().all(|p| {
+                cover(ix, owner, s, &p.entity, x) == Cover::No
+                    || matches!(arn::entity(&p.entity), Entity::Iam { .. })
+            });
         if covering.is_empty() {
             why.push(format!("no principal covers {x}"));
+        } else if iam_only {
+            why.push(format!(
+                "only IAM principals of {x} are named ({}), which grant those principals only",
+                covering.join(", ")
+            ));
         } else if !s
             .principals
             .iter()

@@ -13,11 +13,19 @@ use sharesim_core::World;
 /// Calls per seed.
 const STEPS: usize = 400;
 
+/// Seeds checked: 24, or `SHARESIM_INDEX_SEEDS` for a longer run.
+fn seeds() -> u64 {
+    std::env::var("SHARESIM_INDEX_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(24)
+}
+
 #[test]
 fn indexes_equal_a_recomputation_after_every_generated_call() {
     let spec = explore::world_spec();
     let mut rejected = 0usize;
-    for seed in 0..24u64 {
+    for seed in 0..seeds() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut generator = Gen::for_world(&spec, Swarm::from_seed(seed));
         let mut world = World::new(&spec);
