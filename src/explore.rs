@@ -114,7 +114,35 @@ impl StepChecker for Tolerant<'_> {
         outcome: &StepOutcome,
         after: &sharesim_core::Observation,
     ) -> Vec<(String, String)> {
-        let mut found = self.inner.check_step(before, call, outcome, after);
+        self.tolerate(
+            self.inner.check_step(before, call, outcome, after),
+            call,
+            outcome,
+        )
+    }
+
+    fn check_unchanged(
+        &self,
+        obs: &sharesim_core::Observation,
+        call: &Call,
+        outcome: &StepOutcome,
+    ) -> Vec<(String, String)> {
+        self.tolerate(
+            self.inner.check_unchanged(obs, call, outcome),
+            call,
+            outcome,
+        )
+    }
+}
+
+impl Tolerant<'_> {
+    /// Drops the known violations of one step's findings.
+    fn tolerate(
+        &self,
+        mut found: Vec<(String, String)>,
+        call: &Call,
+        outcome: &StepOutcome,
+    ) -> Vec<(String, String)> {
         let mut seen = self.seen.borrow_mut();
         found.retain(|v| {
             if seen.contains(v) {
@@ -167,17 +195,159 @@ pub struct Options {
     pub swarm: Option<Swarm>,
     /// Record a hash of each step's outcome and observation (the determinism audit).
     pub hashes: bool,
+    /// How each step is observed and checked.
+    pub check: CheckMode,
 }
 
 impl Options {
-    /// `steps` calls from `seed` with the seed's own swarm profile.
+    /// `steps` calls from `seed` with the seed's own swarm profile, checked incrementally.
     pub fn new(seed: u64, steps: usize) -> Options {
         Options {
             seed,
             steps,
             swarm: None,
             hashes: false,
+            check: CheckMode::default(),
         }
+    }
+}
+
+/// How the explorer observes and checks each step (`--check-mode`).
+///
+/// Both modes report the same failures on the same seeds (tests/it/explore.rs runs both on many
+/// seeds, on the reference model and on every fault of the zoo); incremental is the default
+/// because it explores several times more steps per second (docs/PERFORMANCE.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckMode {
+    /// Observe the world after every call and check every step with
+    /// `StepChecker::check_step`: no assumption about the model at all.
+    Full,
+    /// Rebuild the observation only after calls that can change the world. Every call is
+    /// atomic, so a rejected call changes nothing, and a read-only call changes nothing (§0.4,
+    /// A-30): such a step is checked with `StepChecker::check_unchanged` against the last
+    /// observation, which is not rebuilt. That assumption is what NO-SIDE-EFFECT checks, so it
+    /// is not trusted blindly:
+    ///
+    /// - the first rejected or read-only call of each kind in a seed, and every
+    ///   [`VERIFY_EVERY`]th one, is observed and checked in full as in [`CheckMode::Full`];
+    /// - at the end of a seed the observation is rebuilt and compared with the one assumed;
+    /// - a seed that fails, or whose observation differs at the end, is replayed in full mode,
+    ///   and the full mode's report is the seed's report (so a failure is reported at the same
+    ///   step, with the same invariant, as in full mode).
+    ///
+    /// What this can miss that full mode catches: a rejected or read-only call, not sampled,
+    /// that changes the world in a way the check of the next changing call accepts as that
+    /// call's own effect. The conformance runner, which drives implementations that are not
+    /// ours, always observes every step.
+    #[default]
+    Incremental,
+}
+
+/// In [`CheckMode::Incremental`], every this many rejected or read-only calls one is observed
+/// and checked in full.
+pub const VERIFY_EVERY: usize = 16;
+
+/// The world being explored and its last observation, stepped in either [`CheckMode`].
+struct Stepper<'c> {
+    world: World,
+    /// The observation of `world`: rebuilt after the last step that could change it, and
+    /// assumed unchanged since by rejected and read-only calls in incremental mode.
+    obs: sharesim_core::Observation,
+    /// The hash of `obs` for the determinism audit, once computed.
+    obs_hash: Option<u64>,
+    mode: CheckMode,
+    checker: &'c dyn StepChecker,
+    /// Rejected or read-only calls whose observation was assumed since `obs` was rebuilt.
+    assumed: usize,
+    /// Rejected or read-only calls so far.
+    quiet: usize,
+    /// Kinds of the rejected or read-only calls checked in full so far.
+    sampled: BTreeSet<OpKind>,
+}
+
+/// One step as the explorer sees it.
+struct Stepped {
+    outcome: StepOutcome,
+    rules: Vec<&'static str>,
+    violations: Vec<(String, String)>,
+}
+
+impl<'c> Stepper<'c> {
+    fn new(world: World, mode: CheckMode, checker: &'c dyn StepChecker) -> Stepper<'c> {
+        Stepper {
+            obs: world.observe(),
+            world,
+            obs_hash: None,
+            mode,
+            checker,
+            assumed: 0,
+            quiet: 0,
+            sampled: BTreeSet::new(),
+        }
+    }
+
+    /// Applies and checks one call.
+    fn step(&mut self, call: &Call) -> Stepped {
+        let outcome = match guarded_apply(&mut self.world, call) {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                return Stepped {
+                    outcome: panic_outcome(),
+                    rules: Vec::new(),
+                    violations: vec![panic],
+                };
+            }
+        };
+        let quiet = outcome.result.is_err() || call.op.kind().is_read_only();
+        let rules = outcome.rules.clone();
+        let outcome = StepOutcome::from(&outcome);
+        let violations = if quiet && self.mode == CheckMode::Incremental && !self.sample(call) {
+            self.assumed += 1;
+            self.checker.check_unchanged(&self.obs, call, &outcome)
+        } else {
+            let after = self.world.observe();
+            let violations = self.checker.check_step(&self.obs, call, &outcome, &after);
+            self.obs = after;
+            self.obs_hash = None;
+            self.assumed = 0;
+            violations
+        };
+        Stepped {
+            outcome,
+            rules,
+            violations,
+        }
+    }
+
+    /// Whether this rejected or read-only call is one checked in full in incremental mode: the
+    /// first of its kind in the seed, or every [`VERIFY_EVERY`]th.
+    fn sample(&mut self, call: &Call) -> bool {
+        self.quiet += 1;
+        self.sampled.insert(call.op.kind()) || self.quiet.is_multiple_of(VERIFY_EVERY)
+    }
+
+    /// Rebuilds the observation if any was assumed, and says whether it was what was assumed.
+    fn verify(&mut self) -> bool {
+        if self.assumed == 0 {
+            return true;
+        }
+        let fresh = self.world.observe();
+        let same = fresh == self.obs;
+        if !same {
+            self.obs_hash = None;
+        }
+        self.obs = fresh;
+        self.assumed = 0;
+        same
+    }
+
+    /// The audit hash of a step's outcome and the current observation.
+    fn hash(&mut self, outcome: &StepOutcome) -> u64 {
+        let obs = *self
+            .obs_hash
+            .get_or_insert_with(|| observation_hash(&self.obs));
+        combine(outcome_hash(outcome), obs)
     }
 }
 
@@ -189,18 +359,35 @@ pub fn explore(seed: u64, steps: usize, checker: &dyn StepChecker) -> Report {
 
 /// Explores one seed against a model.
 pub fn explore_with(opts: &Options, checker: &dyn StepChecker, model: Model) -> Report {
+    let report = explore_once(opts, checker, model);
+    if opts.check == CheckMode::Full {
+        return report.0;
+    }
+    match report {
+        // A failure found incrementally is confirmed in full mode, so that it is reported at the
+        // step and with the invariant full mode reports (a call that changed the world while
+        // rejected shows as NO-SIDE-EFFECT at its own step, not at a later one).
+        (r, _) if r.failure.is_some() => replay_full(opts, r.last_step(), checker, model, r),
+        // The observation assumed unchanged was not: some rejected or read-only call changed the
+        // world; full mode names it.
+        (r, false) => replay_full(opts, opts.steps, checker, model, r),
+        (r, true) => r,
+    }
+}
+
+/// Explores one seed in its mode; says whether the final observation was the one assumed.
+fn explore_once(opts: &Options, checker: &dyn StepChecker, model: Model) -> (Report, bool) {
     let swarm = opts.swarm.unwrap_or_else(|| Swarm::from_seed(opts.seed));
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let spec = world_spec();
     let mut generator = Gen::for_world(&spec, swarm);
-    let mut world = model(&spec);
+    let mut stepper = Stepper::new(model(&spec), opts.check, checker);
     let mut report = Report {
         seed: opts.seed,
         swarm,
         ..Report::default()
     };
     let mut calls = Vec::new();
-    let mut before = world.observe();
     let mut buf = [0u8; BYTES_PER_CALL];
     for step in 1..=opts.steps {
         rng.fill_bytes(&mut buf);
@@ -209,21 +396,13 @@ pub fn explore_with(opts: &Options, checker: &dyn StepChecker, model: Model) -> 
         };
         report.steps += 1;
         report.kinds.insert(call.op.kind());
-        let (outcome, violations, after) = match guarded_apply(&mut world, &call) {
-            Ok(outcome) => {
-                report.rules_hit.extend(outcome.rules.iter().copied());
-                let after = world.observe();
-                let outcome = StepOutcome::from(&outcome);
-                let violations = checker.check_step(&before, &call, &outcome, &after);
-                (outcome, violations, after)
-            }
-            Err(panic) => (panic_outcome(), vec![panic], before.clone()),
-        };
+        let stepped = stepper.step(&call);
+        report.rules_hit.extend(stepped.rules.iter().copied());
         if opts.hashes {
-            report.hashes.push(step_hash(&outcome, &after));
+            report.hashes.push(stepper.hash(&stepped.outcome));
         }
         calls.push(call);
-        if let Some((invariant, message)) = violations.into_iter().next() {
+        if let Some((invariant, message)) = stepped.violations.into_iter().next() {
             report.failure = Some(Failure {
                 seed: opts.seed,
                 swarm,
@@ -231,39 +410,97 @@ pub fn explore_with(opts: &Options, checker: &dyn StepChecker, model: Model) -> 
                 calls,
                 invariant,
                 message,
-                outcome,
+                outcome: stepped.outcome,
             });
-            return report;
+            return (report, true);
         }
-        before = after;
     }
+    let verified = stepper.verify();
+    (report, verified)
+}
+
+impl Report {
+    /// The step (of the seed's loop) of the failure, if any.
+    fn last_step(&self) -> usize {
+        self.failure.as_ref().map_or(0, |f| f.step)
+    }
+}
+
+/// Replays a seed's first `steps` steps in full mode and reports what full mode finds. When full
+/// mode finds nothing although the incremental run failed or saw the observation change (a
+/// model that is not deterministic), the incremental finding stands, as a NO-SIDE-EFFECT
+/// failure if it was only the changed observation.
+fn replay_full(
+    opts: &Options,
+    steps: usize,
+    checker: &dyn StepChecker,
+    model: Model,
+    incremental: Report,
+) -> Report {
+    let full = Options {
+        steps,
+        check: CheckMode::Full,
+        ..*opts
+    };
+    let replayed = explore_once(&full, checker, model).0;
+    if replayed.failure.is_some() || incremental.failure.is_some() {
+        return if replayed.failure.is_some() {
+            replayed
+        } else {
+            incremental
+        };
+    }
+    let mut report = incremental;
+    report.failure = Some(Failure {
+        seed: opts.seed,
+        swarm: report.swarm,
+        step: steps,
+        calls: Vec::new(),
+        invariant: "NO-SIDE-EFFECT".to_owned(),
+        message: format!(
+            "the observation after seed {}'s {} steps differs from the one its rejected and \
+             read-only calls left, but a replay that observes every step found no violation: \
+             the model is not deterministic",
+            opts.seed, steps
+        ),
+        outcome: panic_outcome(),
+    });
     report
 }
 
 /// The first violation of replaying `calls` on a fresh world: (1-based step, invariant,
-/// message, outcome). The shrinker's test and the replay of libFuzzer inputs.
+/// message, outcome). The shrinker's test and the replay of libFuzzer inputs. Checks every step
+/// in full ([`CheckMode::Full`]).
 pub fn first_violation(
     spec: &WorldSpec,
     calls: &[Call],
     checker: &dyn StepChecker,
     model: Model,
 ) -> Option<(usize, String, String, StepOutcome)> {
-    let mut world = model(spec);
-    let mut before = world.observe();
+    first_violation_with(spec, calls, checker, model, CheckMode::Full)
+}
+
+/// [`first_violation`] in a [`CheckMode`]; in incremental mode a violation, or an observation
+/// that changed where none was assumed to, is confirmed by a replay in full mode.
+pub fn first_violation_with(
+    spec: &WorldSpec,
+    calls: &[Call],
+    checker: &dyn StepChecker,
+    model: Model,
+    mode: CheckMode,
+) -> Option<(usize, String, String, StepOutcome)> {
+    let mut stepper = Stepper::new(model(spec), mode, checker);
     for (i, call) in calls.iter().enumerate() {
-        let outcome = match guarded_apply(&mut world, call) {
-            Ok(outcome) => StepOutcome::from(&outcome),
-            Err((invariant, message)) => return Some((i + 1, invariant, message, panic_outcome())),
-        };
-        let after = world.observe();
-        if let Some((invariant, message)) = checker
-            .check_step(&before, call, &outcome, &after)
-            .into_iter()
-            .next()
-        {
-            return Some((i + 1, invariant, message, outcome));
+        let stepped = stepper.step(call);
+        if let Some((invariant, message)) = stepped.violations.into_iter().next() {
+            if mode == CheckMode::Incremental {
+                return first_violation(spec, calls.get(..=i).unwrap_or(calls), checker, model);
+            }
+            return Some((i + 1, invariant, message, stepped.outcome));
         }
-        before = after;
+    }
+    if !stepper.verify() {
+        return first_violation(spec, calls, checker, model);
     }
     None
 }
@@ -299,23 +536,59 @@ fn panic_outcome() -> StepOutcome {
     }
 }
 
-/// A stable 64-bit hash (FNV-1a) of a step's outcome and the observation after it, over their
-/// JSON rendering: equal hashes for equal steps on any machine and in any process.
+/// A stable 64-bit hash of a step's outcome and the observation after it: FNV-1a over the JSON
+/// rendering of each, combined. Equal hashes for equal steps on any machine and in any process.
 pub fn step_hash(outcome: &StepOutcome, after: &sharesim_core::Observation) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    let mut feed = |bytes: &[u8]| {
+    combine(outcome_hash(outcome), observation_hash(after))
+}
+
+fn outcome_hash(outcome: &StepOutcome) -> u64 {
+    json_hash(outcome)
+}
+
+/// Computed once per distinct observation by the explorer (an unchanged observation keeps its
+/// hash), streamed into the hash without building the JSON text.
+fn observation_hash(obs: &sharesim_core::Observation) -> u64 {
+    json_hash(obs)
+}
+
+fn combine(outcome: u64, obs: u64) -> u64 {
+    Fnv(outcome).feed(&obs.to_le_bytes()).0
+}
+
+fn json_hash(value: &impl serde::Serialize) -> u64 {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    // Writing into the hasher cannot fail; a value that cannot be serialised hashes as far as it got.
+    let _ = serde_json::to_writer(&mut h, value);
+    h.0
+}
+
+/// FNV-1a, as an `io::Write` sink.
+struct Fnv(u64);
+
+impl Fnv {
+    fn feed(mut self, bytes: &[u8]) -> Fnv {
+        self.absorb(bytes);
+        self
+    }
+
+    fn absorb(&mut self, bytes: &[u8]) {
         for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
-    };
-    feed(
-        serde_json::to_string(outcome)
-            .unwrap_or_default()
-            .as_bytes(),
-    );
-    feed(serde_json::to_string(after).unwrap_or_default().as_bytes());
-    h
+    }
+}
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.absorb(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The result of a determinism audit of one seed.
@@ -334,8 +607,10 @@ pub struct Audit {
 /// shows up as a divergence; a different step count counts as a divergence at the first step
 /// one run has and the other has not.
 pub fn audit(seed: u64, steps: usize, checker: &dyn StepChecker, model: Model) -> Audit {
+    // Every step observed, so that a nondeterministic observation shows at its own step.
     let opts = Options {
         hashes: true,
+        check: CheckMode::Full,
         ..Options::new(seed, steps)
     };
     let first = explore_with(&opts, checker, model);
@@ -399,6 +674,8 @@ pub struct CampaignOptions {
     pub episode: usize,
     /// A pinned swarm profile; each seed's own when absent.
     pub swarm: Option<Swarm>,
+    /// How each step is observed and checked.
+    pub check: CheckMode,
 }
 
 /// Runs a campaign; `tick` sees the running totals after every seed (for progress output).
@@ -423,6 +700,7 @@ pub fn campaign(
         };
         let run = Options {
             swarm: opts.swarm,
+            check: opts.check,
             ..Options::new(seed, steps.max(1))
         };
         let report = explore_with(&run, checker, model);
@@ -441,4 +719,84 @@ pub fn campaign(
     }
     c.elapsed = start.elapsed();
     c
+}
+
+#[cfg(test)]
+mod tests {
+    // PANIC SAFETY: test code.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use sharesim_core::{Name, Op};
+
+    fn call(spec: &WorldSpec, op: Op) -> Call {
+        Call {
+            account: spec.accounts[0].clone(),
+            principal: None,
+            region: spec.regions[0].clone(),
+            op,
+        }
+    }
+
+    fn delete_missing(spec: &WorldSpec) -> Call {
+        call(
+            spec,
+            Op::DeletePortfolio {
+                portfolio: Name::from("missing"),
+            },
+        )
+    }
+
+    /// Changes the world behind the stepper's back, as a model that changes it on a rejected
+    /// call would.
+    fn hidden_change(s: &mut Stepper<'_>, spec: &WorldSpec) {
+        let create = call(
+            spec,
+            Op::CreatePortfolio {
+                portfolio: Name::from("hidden"),
+                display_name: None,
+                provider_name: None,
+            },
+        );
+        assert!(s.world.apply(&create).result.is_ok());
+    }
+
+    #[test]
+    fn incremental_mode_assumes_only_for_rejected_and_read_only_calls_and_verifies() {
+        let spec = world_spec();
+        let checker = crate::invariants::Checker::new(&spec.config.quotas);
+        let mut s = Stepper::new(World::new(&spec), CheckMode::Incremental, &checker);
+        // The first rejected DeletePortfolio is checked in full, the next one assumed.
+        assert!(s.step(&delete_missing(&spec)).violations.is_empty());
+        assert_eq!(s.assumed, 0);
+        assert!(s.step(&delete_missing(&spec)).violations.is_empty());
+        assert_eq!(s.assumed, 1);
+        assert!(s.verify());
+        // A change made while the observation was assumed shows at the verification.
+        assert!(s.step(&delete_missing(&spec)).violations.is_empty());
+        hidden_change(&mut s, &spec);
+        assert!(!s.verify());
+    }
+
+    #[test]
+    fn a_sampled_rejected_call_is_checked_against_a_fresh_observation() {
+        let spec = world_spec();
+        let checker = crate::invariants::Checker::new(&spec.config.quotas);
+        let mut s = Stepper::new(World::new(&spec), CheckMode::Incremental, &checker);
+        hidden_change(&mut s, &spec);
+        // The first of its kind: observed, so the change is blamed on it (NO-SIDE-EFFECT).
+        let v = s.step(&delete_missing(&spec)).violations;
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].0, "NO-SIDE-EFFECT");
+    }
+
+    #[test]
+    fn full_mode_observes_every_step() {
+        let spec = world_spec();
+        let checker = crate::invariants::Checker::new(&spec.config.quotas);
+        let mut s = Stepper::new(World::new(&spec), CheckMode::Full, &checker);
+        assert!(s.step(&delete_missing(&spec)).violations.is_empty());
+        hidden_change(&mut s, &spec);
+        let v = s.step(&delete_missing(&spec)).violations;
+        assert_eq!(v.first().map(|v| v.0.as_str()), Some("NO-SIDE-EFFECT"));
+    }
 }

@@ -53,6 +53,12 @@ pub struct Args {
     /// Time budget for shrinking an exploration failure.
     #[arg(long, default_value = "30s", value_parser = super::parse_duration)]
     pub shrink_time: Duration,
+    /// How each explored step is checked: incremental (the default, several times faster:
+    /// rejected and read-only calls are not re-observed, with sampled and end-of-seed
+    /// verification, and a failure is confirmed in full mode) or full (every step observed and
+    /// checked in full). Both report the same failures; see `explore::CheckMode`.
+    #[arg(long, value_enum, default_value_t = explore::CheckMode::Incremental)]
+    pub check_mode: explore::CheckMode,
     /// No progress display.
     #[arg(long, short)]
     pub quiet: bool,
@@ -242,6 +248,7 @@ fn explore_budget(args: &Args) -> explore::Campaign {
         budget,
         episode: args.steps_per_seed.max(1),
         swarm: None,
+        check: args.check_mode,
     };
     let checker = crate::checks(&explore::world_spec().config.quotas);
     let model = model(args);

@@ -55,6 +55,11 @@ pub struct Args {
     /// reported by their own regressions and exploration goes on past them).
     #[arg(long)]
     pub strict: bool,
+    /// How each step is checked: incremental (the default: rejected and read-only calls are
+    /// not re-observed, with sampled and end-of-seed verification) or full (every step observed
+    /// and checked in full). Both report the same failures; see `explore::CheckMode`.
+    #[arg(long, value_enum, default_value_t = explore::CheckMode::Incremental)]
+    pub check_mode: explore::CheckMode,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -115,6 +120,7 @@ pub fn main(args: &Args) -> i32 {
         budget,
         episode: args.episode.max(1),
         swarm: args.swarm,
+        check: args.check_mode,
     };
     let mut progress = Progress::new("fuzz", budget, args.quiet);
     let campaign = explore::campaign(&opts, checker, model.as_ref(), &mut |c| {

@@ -44,8 +44,10 @@
 //! completeness check (end users × visible products, the size of the launch-path list it checks)
 //! and the RAM access check (accounts × shares of a Region). A step that leaves the observation
 //! unchanged (most generated calls are rejected) skips the state invariants, which depend on the
-//! observation alone. There is no other incremental mode: measured on the explorer's world, the
-//! full check of a changed observation costs tens of microseconds in a release build.
+//! observation alone. The incremental mode, [`Checker::check_unchanged`], checks a step that left
+//! the observation unchanged without comparing or indexing anything: the explorer's incremental
+//! mode (`explore::CheckMode`) uses it for rejected and read-only calls, whose observation it does
+//! not rebuild. A step that changed the observation is always checked in full.
 
 mod arn;
 mod index;
@@ -136,6 +138,32 @@ impl Checker {
         sc::check_step(&cx, &s, &mut out);
         ram::check_step(&cx, &s, &mut out);
         quota::check_step(&cx, &s, &mut out);
+        dedup(out)
+    }
+
+    /// Checks a step that left the observation unchanged: `obs` is the observation both before
+    /// and after the call. The incremental counterpart of `check_step(obs, call, outcome, obs)`,
+    /// with the same result (tested on generated sequences and on the recorded and corrupted
+    /// steps of the invariant tests), checking only what such a step can break:
+    ///
+    /// - the state invariants hold or not as they did when `obs` was produced (and were reported
+    ///   then), exactly as [`Checker::check_step`] assumes for an unchanged observation;
+    /// - every step invariant but one compares before with after, so none of them can fire on
+    ///   identical observations (NO-SIDE-EFFECT among them: nothing changed);
+    /// - what is left is what the outcome says about the state: INV-08's answers of
+    ///   ListLaunchPaths, SearchProducts and ProvisionProduct without a path.
+    ///
+    /// Building no index, it costs a lookup of the caller's launch paths. That the observation
+    /// really is unchanged is the caller's claim: the explorer makes it only for rejected and
+    /// read-only calls, and verifies it (see `explore::CheckMode`).
+    pub fn check_unchanged(
+        &self,
+        obs: &Observation,
+        call: &Call,
+        outcome: &StepOutcome,
+    ) -> Vec<Violation> {
+        let mut out = Vec::new();
+        sc::responses(obs, call, outcome, &mut out);
         dedup(out)
     }
 
@@ -515,6 +543,18 @@ impl crate::scenario::run::StepChecker for Checker {
         after: &Observation,
     ) -> Vec<(String, String)> {
         Checker::check_step(self, before, call, outcome, after)
+            .iter()
+            .map(|v| (v.invariant.id().to_owned(), v.to_string()))
+            .collect()
+    }
+
+    fn check_unchanged(
+        &self,
+        obs: &Observation,
+        call: &Call,
+        outcome: &StepOutcome,
+    ) -> Vec<(String, String)> {
+        Checker::check_unchanged(self, obs, call, outcome)
             .iter()
             .map(|v| (v.invariant.id().to_owned(), v.to_string()))
             .collect()

@@ -1136,7 +1136,7 @@ pub(crate) fn check_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>
     deletions_step(s, out);
     ownership_step(s, out);
     coverage_step(cx, s, out);
-    responses_step(s, out);
+    responses(s.before.obs, s.call, s.outcome, out);
 }
 
 /// PROVISIONED-SURVIVE, INV-10 and INV-09 from before to after.
@@ -1567,14 +1567,24 @@ fn coverage_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     }
 }
 
-/// INV-08: ListLaunchPaths and SearchProducts answer as the observation says.
-fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
-    let Some(principal) = &s.call.principal else {
+/// INV-08: ListLaunchPaths and SearchProducts answer as the observation before the call says.
+///
+/// The only step check that reads a response: it needs neither the index nor the observation
+/// after, so it is also the whole check of a step that left the observation unchanged
+/// ([`super::Checker::check_unchanged`]).
+pub(crate) fn responses(
+    before: &sharesim_core::Observation,
+    call: &sharesim_core::Call,
+    outcome: &crate::step::StepOutcome,
+    out: &mut Vec<Violation>,
+) {
+    let Some(principal) = &call.principal else {
         return;
     };
-    let paths: Vec<&LaunchPathView> = s
-        .before
-        .region(&s.call.account, &s.call.region)
+    let paths: Vec<&LaunchPathView> = before
+        .accounts
+        .get(&call.account)
+        .and_then(|a| a.regions.get(&call.region))
         .map(|r| {
             r.sc.launch_paths
                 .iter()
@@ -1582,7 +1592,11 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                 .collect()
         })
         .unwrap_or_default();
-    match (&s.call.op, s.response()) {
+    let response = match outcome {
+        crate::step::StepOutcome::Ok(r) => Some(r),
+        crate::step::StepOutcome::Err { .. } => None,
+    };
+    match (&call.op, response) {
         (Op::ListLaunchPaths { product }, Some(Response::LaunchPaths(got))) => {
             let mut expected: Vec<&LaunchPathView> = paths
                 .iter()
@@ -1599,7 +1613,7 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                         &["SC-58"],
                         format!(
                             "ListLaunchPaths({product}) by {principal:?} of account {} returned paths that differ from the account's launch paths",
-                            s.call.account
+                            call.account
                         ),
                     )
                     .before(render::ron(&expected))
@@ -1608,7 +1622,7 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
             }
         }
         (Op::ListLaunchPaths { product }, None)
-            if s.outcome.exception() == Some("ResourceNotFoundException")
+            if outcome.exception() == Some("ResourceNotFoundException")
                 && paths.iter().any(|lp| &lp.product == product) =>
         {
             out.push(Violation::new(
@@ -1616,7 +1630,7 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                 &["SC-58"],
                 format!(
                     "ListLaunchPaths({product}) by {principal:?} of account {} failed with ResourceNotFoundException although the end user has a path",
-                    s.call.account
+                    call.account
                 ),
             ));
         }
@@ -1633,7 +1647,7 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                     &["SC-62"],
                     format!(
                         "SearchProducts by {principal:?} of account {} listed {}, but the end user has paths to {}",
-                        s.call.account,
+                        call.account,
                         list(&listed),
                         list(&expected)
                     ),
@@ -1647,7 +1661,7 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                         &["SC-58"],
                         format!(
                             "SearchProducts by {principal:?} of account {}: product {} has HasDefaultPath={} but {n} launch paths",
-                            s.call.account, p.name, p.has_default_path
+                            call.account, p.name, p.has_default_path
                         ),
                     ));
                 }
@@ -1668,7 +1682,7 @@ fn responses_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                     &["SC-59", "A-04"],
                     format!(
                         "ProvisionProduct({product}) by {principal:?} of account {} succeeded without a path although the end user has {n} paths",
-                        s.call.account
+                        call.account
                     ),
                 ));
             }

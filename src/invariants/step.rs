@@ -7,7 +7,7 @@ use super::{Cx, InvariantId, Violation};
 use crate::step::StepOutcome;
 use serde::Serialize;
 use sharesim_core::observe::RegionView;
-use sharesim_core::{Call, Observation, Response};
+use sharesim_core::{Call, Observation};
 
 /// A step: the indexed observations around one call.
 #[derive(Debug)]
@@ -22,14 +22,6 @@ impl Step<'_, '_> {
     /// Whether the call succeeded.
     pub fn ok(&self) -> bool {
         self.outcome.is_ok()
-    }
-
-    /// The response of a successful call.
-    pub fn response(&self) -> Option<&Response> {
-        match self.outcome {
-            StepOutcome::Ok(r) => Some(r),
-            StepOutcome::Err { .. } => None,
-        }
     }
 }
 

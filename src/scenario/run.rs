@@ -186,6 +186,17 @@ pub trait StepChecker {
         outcome: &StepOutcome,
         after: &Observation,
     ) -> Vec<(String, String)>;
+    /// Violations of a step that left the observation unchanged (`obs` before and after): the
+    /// same as `check_step(obs, call, outcome, obs)`, which is the default; a checker may answer
+    /// it more cheaply (the invariant checker's incremental mode).
+    fn check_unchanged(
+        &self,
+        obs: &Observation,
+        call: &Call,
+        outcome: &StepOutcome,
+    ) -> Vec<(String, String)> {
+        self.check_step(obs, call, outcome, obs)
+    }
 }
 
 /// The checker that checks nothing, for runs that only want the trace.

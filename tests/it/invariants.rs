@@ -70,12 +70,14 @@ fn run_expecting(calls: &[(Call, bool)]) -> Vec<Recorded> {
         let after = world.observe();
         let v = checker.check_step(&obs, call, &outcome, &after);
         assert!(v.is_empty(), "{call:?}:\n{}", report(&v));
-        out.push(Recorded {
+        let r = Recorded {
             before: obs,
             call: call.clone(),
             outcome,
             after: after.clone(),
-        });
+        };
+        incremental_agrees(&r);
+        out.push(r);
         obs = after;
     }
     out
@@ -603,7 +605,33 @@ fn checker() -> Checker {
 }
 
 fn check(r: &Recorded) -> Vec<Violation> {
+    incremental_agrees(r);
     checker().check_step(&r.before, &r.call, &r.outcome, &r.after)
+}
+
+/// The incremental mode (`Checker::check_unchanged`, for a rejected or read-only call that
+/// left the observation unchanged) finds exactly what the full check finds on the same
+/// unchanged observation: for each observation of the step (corrupted or not) taken as
+/// unchanged, with the step's outcome if the call is read-only, and with the call rejected.
+fn incremental_agrees(r: &Recorded) {
+    let c = checker();
+    let rejected = StepOutcome::Err {
+        exception: "ValidationException".to_owned(),
+    };
+    let mut outcomes = vec![&rejected];
+    if r.call.op.kind().is_read_only() || !r.outcome.is_ok() {
+        outcomes.push(&r.outcome);
+    }
+    for obs in [&r.before, &r.after] {
+        for outcome in &outcomes {
+            assert_eq!(
+                c.check_unchanged(obs, &r.call, outcome),
+                c.check_step(obs, &r.call, outcome, obs),
+                "the incremental check disagrees with the full one on {:?} ({outcome:?})",
+                r.call
+            );
+        }
+    }
 }
 
 /// The last recorded step of a sequence.
