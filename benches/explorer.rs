@@ -1,11 +1,13 @@
 //! Explorer throughput with the invariant checker after every step (docs/PERFORMANCE.md,
-//! "Explorer throughput"), and its parts measured apart: generating and applying calls, the
-//! observation after a step, and the checker.
+//! "Explorer throughput"), in both check modes, and its parts measured apart: generating and
+//! applying calls, the observation after a step, the full checker and the incremental one.
 //!
-//! small: the explorer exactly as `sharesim check` runs it (`sharesim::explore::explore`, the
-//! five-account world of `explore::world_spec`, 1,000-step episodes). medium: the same step loop
-//! (generator, apply, `World::observe`, `check_step`) on the 100-account, 1,000-resource world of
-//! `common`, with the generator drawing over those 100 accounts.
+//! Every world size runs the explorer itself (`explore::explore_from`, one seed per sample):
+//! small is the five-account world of `explore::world_spec`, exactly what `sharesim check` runs
+//! per seed (1,000-step episodes); medium (100 accounts, 1,000 resources) and large (10,000
+//! accounts, 100,000 resources, nested OUs) start from the worlds of `common`, with the
+//! generator drawing over their accounts. The large world is built only when a bench of it is
+//! selected (`cargo bench --bench explorer -- large`), and its episodes are 50 steps.
 
 // PANIC SAFETY: benchmark code.
 #![allow(
@@ -21,16 +23,36 @@ use arbitrary::Unstructured;
 use divan::counter::ItemsCount;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
-use sharesim::explore::{self, BYTES_PER_CALL};
+use sharesim::explore::{self, BYTES_PER_CALL, CheckMode, Options};
 use sharesim::generate::{Gen, Swarm};
 use sharesim::step::StepOutcome;
 use sharesim_core::{Call, Observation, World, WorldSpec};
 use std::sync::OnceLock;
 
-/// Steps per measured episode.
-const EPISODE: usize = 1_000;
+/// Steps per measured episode: the explorer's own on the small and medium worlds; fewer on the
+/// large one, whose full observation costs seconds.
+fn episode(size: &str) -> usize {
+    if size == "large" { 50 } else { EPISODE }
+}
+
+/// Steps per measured episode of the small and medium worlds.
+const EPISODE: usize = explore::EPISODE;
 
 fn main() {
+    // The large world takes long to build: only when a bench of it is selected.
+    let large = std::env::args().any(|a| a.contains("large"));
+    for name in ["small", "medium", "large"] {
+        if name == "large" && !large {
+            continue;
+        }
+        let t = std::time::Instant::now();
+        let (world, _) = start(name);
+        eprintln!(
+            "{name}: start world built in {:.1} s ({} accounts)",
+            t.elapsed().as_secs_f64(),
+            world.accounts().count()
+        );
+    }
     divan::main();
 }
 
@@ -38,15 +60,19 @@ fn main() {
 fn start(size: &str) -> &'static (World, WorldSpec) {
     static SMALL: OnceLock<(World, WorldSpec)> = OnceLock::new();
     static MEDIUM: OnceLock<(World, WorldSpec)> = OnceLock::new();
+    static LARGE: OnceLock<(World, WorldSpec)> = OnceLock::new();
+    let built = |size: common::Size| {
+        let built = common::build(size);
+        assert_eq!(built.rejected, 0, "{} setup calls rejected", built.rejected);
+        (built.world, common::spec(size))
+    };
     match size {
         "small" => SMALL.get_or_init(|| {
             let spec = explore::world_spec();
             (World::new(&spec), spec)
         }),
-        _ => MEDIUM.get_or_init(|| {
-            let built = common::build(common::MEDIUM);
-            (built.world, common::spec(common::MEDIUM))
-        }),
+        "medium" => MEDIUM.get_or_init(|| built(common::MEDIUM)),
+        _ => LARGE.get_or_init(|| built(common::LARGE)),
     }
 }
 
@@ -65,60 +91,55 @@ fn calls(spec: &WorldSpec, seed: u64, steps: usize) -> Vec<Call> {
     out
 }
 
-/// The full step loop: generate, apply, observe, check. Steps per second.
-#[divan::bench(args = ["small", "medium"], sample_count = 10, sample_size = 1)]
-fn explore_checked(bencher: divan::Bencher, size: &str) {
+/// One episode of the explorer (`explore::explore_from`: generate, apply, observe, check) from
+/// the start world of `size`, seeds 1, 2, ... in turn. On the small world this is exactly what
+/// `sharesim check` runs per seed.
+fn episodes(bencher: divan::Bencher, size: &str, check: CheckMode) {
     let (world, spec) = start(size);
     let checker = sharesim::checks(&spec.config.quotas);
+    let steps = episode(size);
     let mut seed = 0u64;
-    bencher
-        .counter(ItemsCount::new(EPISODE))
-        .with_inputs(|| world.clone())
-        .bench_local_values(|mut world: World| {
-            seed += 1;
-            if size == "small" {
-                // The explorer itself, as `sharesim check` runs it.
-                return divan::black_box(explore::explore(seed, EPISODE, checker.as_ref())).steps;
-            }
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let mut generator = Gen::for_world(spec, Swarm::from_seed(seed));
-            let mut buf = [0u8; BYTES_PER_CALL];
-            let mut before = world.observe();
-            let mut steps = 0;
-            for _ in 0..EPISODE {
-                rng.fill_bytes(&mut buf);
-                let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-                    continue;
-                };
-                let outcome = StepOutcome::from(&world.apply(&call));
-                let after = world.observe();
-                if !checker
-                    .check_step(&before, &call, &outcome, &after)
-                    .is_empty()
-                {
-                    break;
-                }
-                before = after;
-                steps += 1;
-            }
-            steps
-        });
+    bencher.counter(ItemsCount::new(steps)).bench_local(|| {
+        seed += 1;
+        let opts = Options {
+            check,
+            ..Options::new(seed, steps)
+        };
+        let report = explore::explore_from(world, spec, &opts, checker.as_ref());
+        if let Some(f) = &report.failure {
+            eprintln!("{size} seed {seed}: {} at step {}", f.invariant, f.step);
+        }
+        divan::black_box(report.steps)
+    });
+}
+
+/// The explorer with every step observed and checked in full. Steps per second.
+#[divan::bench(args = ["small", "medium", "large"], sample_count = 10, sample_size = 1)]
+fn explore_checked_full(bencher: divan::Bencher, size: &str) {
+    episodes(bencher, size, CheckMode::Full);
+}
+
+/// The explorer in its default, incremental mode. Steps per second.
+#[divan::bench(args = ["small", "medium", "large"], sample_count = 10, sample_size = 1)]
+fn explore_checked_incremental(bencher: divan::Bencher, size: &str) {
+    episodes(bencher, size, CheckMode::Incremental);
 }
 
 /// Generating and applying the same calls without observing or checking. Steps per second.
-#[divan::bench(args = ["small", "medium"], sample_count = 10, sample_size = 1)]
+#[divan::bench(args = ["small", "medium", "large"], sample_count = 10, sample_size = 1)]
 fn explore_apply_only(bencher: divan::Bencher, size: &str) {
     let (world, spec) = start(size);
+    let steps = episode(size);
     let mut seed = 0u64;
     bencher
-        .counter(ItemsCount::new(EPISODE))
+        .counter(ItemsCount::new(steps))
         .with_inputs(|| world.clone())
         .bench_local_values(|mut world: World| {
             seed += 1;
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut generator = Gen::for_world(spec, Swarm::from_seed(seed));
             let mut buf = [0u8; BYTES_PER_CALL];
-            for _ in 0..EPISODE {
+            for _ in 0..steps {
                 rng.fill_bytes(&mut buf);
                 if let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) {
                     divan::black_box(world.apply(&call));
@@ -133,11 +154,16 @@ fn explore_apply_only(bencher: divan::Bencher, size: &str) {
 fn mid_run(size: &str) -> &'static (World, Observation, Call, StepOutcome, Observation) {
     static SMALL: OnceLock<(World, Observation, Call, StepOutcome, Observation)> = OnceLock::new();
     static MEDIUM: OnceLock<(World, Observation, Call, StepOutcome, Observation)> = OnceLock::new();
-    let cell = if size == "small" { &SMALL } else { &MEDIUM };
+    static LARGE: OnceLock<(World, Observation, Call, StepOutcome, Observation)> = OnceLock::new();
+    let cell = match size {
+        "small" => &SMALL,
+        "medium" => &MEDIUM,
+        _ => &LARGE,
+    };
     cell.get_or_init(|| {
         let (world, spec) = start(size);
         let mut world = world.clone();
-        let mut stream = calls(spec, 1, EPISODE / 2 + 1);
+        let mut stream = calls(spec, 1, episode(size) / 2 + 1);
         let last = stream.pop().unwrap();
         for call in &stream {
             world.apply(call);
@@ -151,17 +177,29 @@ fn mid_run(size: &str) -> &'static (World, Observation, Call, StepOutcome, Obser
     })
 }
 
-/// `World::observe` half-way through an episode (once per step in the explorer).
-#[divan::bench(args = ["small", "medium"], sample_count = 30)]
+/// `World::observe` half-way through an episode (once per step in full mode).
+#[divan::bench(args = ["small", "medium", "large"], sample_count = 30)]
 fn observe_mid_run(bencher: divan::Bencher, size: &str) {
     let (world, ..) = mid_run(size);
     bencher.bench_local(|| divan::black_box(world.observe()));
 }
 
-/// The checker on one step half-way through an episode.
-#[divan::bench(args = ["small", "medium"], sample_count = 30)]
+/// The full checker on one step half-way through an episode.
+#[divan::bench(args = ["small", "medium", "large"], sample_count = 30)]
 fn check_step_mid_run(bencher: divan::Bencher, size: &str) {
     let (_, before, call, outcome, after) = mid_run(size);
     let checker = sharesim::checks(&sharesim_core::Quotas::default());
     bencher.bench_local(|| divan::black_box(checker.check_step(before, call, outcome, after)));
+}
+
+/// The incremental checker on the same step taken as a rejected call (`check_unchanged`, what a
+/// rejected or read-only step costs in incremental mode besides generate and apply).
+#[divan::bench(args = ["small", "medium", "large"], sample_count = 30)]
+fn check_unchanged_mid_run(bencher: divan::Bencher, size: &str) {
+    let (_, before, call, _, _) = mid_run(size);
+    let checker = sharesim::checks(&sharesim_core::Quotas::default());
+    let rejected = StepOutcome::Err {
+        exception: "ValidationException".to_owned(),
+    };
+    bencher.bench_local(|| divan::black_box(checker.check_unchanged(before, call, &rejected)));
 }

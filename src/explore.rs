@@ -359,7 +359,28 @@ pub fn explore(seed: u64, steps: usize, checker: &dyn StepChecker) -> Report {
 
 /// Explores one seed against a model.
 pub fn explore_with(opts: &Options, checker: &dyn StepChecker, model: Model) -> Report {
-    let report = explore_once(opts, checker, model);
+    let spec = world_spec();
+    explore_seed(opts, checker, &spec, &|| model(&spec))
+}
+
+/// Explores one seed from a given world (the benchmarks' larger worlds), with the generator
+/// drawing over the accounts and Regions of `spec`, the spec `start` was built from.
+pub fn explore_from(
+    start: &World,
+    spec: &WorldSpec,
+    opts: &Options,
+    checker: &dyn StepChecker,
+) -> Report {
+    explore_seed(opts, checker, spec, &|| start.clone())
+}
+
+fn explore_seed(
+    opts: &Options,
+    checker: &dyn StepChecker,
+    spec: &WorldSpec,
+    start: &dyn Fn() -> World,
+) -> Report {
+    let report = explore_once(opts, checker, spec, start);
     if opts.check == CheckMode::Full {
         return report.0;
     }
@@ -367,21 +388,25 @@ pub fn explore_with(opts: &Options, checker: &dyn StepChecker, model: Model) -> 
         // A failure found incrementally is confirmed in full mode, so that it is reported at the
         // step and with the invariant full mode reports (a call that changed the world while
         // rejected shows as NO-SIDE-EFFECT at its own step, not at a later one).
-        (r, _) if r.failure.is_some() => replay_full(opts, r.last_step(), checker, model, r),
+        (r, _) if r.failure.is_some() => replay_full(opts, r.last_step(), checker, spec, start, r),
         // The observation assumed unchanged was not: some rejected or read-only call changed the
         // world; full mode names it.
-        (r, false) => replay_full(opts, opts.steps, checker, model, r),
+        (r, false) => replay_full(opts, opts.steps, checker, spec, start, r),
         (r, true) => r,
     }
 }
 
 /// Explores one seed in its mode; says whether the final observation was the one assumed.
-fn explore_once(opts: &Options, checker: &dyn StepChecker, model: Model) -> (Report, bool) {
+fn explore_once(
+    opts: &Options,
+    checker: &dyn StepChecker,
+    spec: &WorldSpec,
+    start: &dyn Fn() -> World,
+) -> (Report, bool) {
     let swarm = opts.swarm.unwrap_or_else(|| Swarm::from_seed(opts.seed));
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let spec = world_spec();
-    let mut generator = Gen::for_world(&spec, swarm);
-    let mut stepper = Stepper::new(model(&spec), opts.check, checker);
+    let mut generator = Gen::for_world(spec, swarm);
+    let mut stepper = Stepper::new(start(), opts.check, checker);
     let mut report = Report {
         seed: opts.seed,
         swarm,
@@ -434,7 +459,8 @@ fn replay_full(
     opts: &Options,
     steps: usize,
     checker: &dyn StepChecker,
-    model: Model,
+    spec: &WorldSpec,
+    start: &dyn Fn() -> World,
     incremental: Report,
 ) -> Report {
     let full = Options {
@@ -442,7 +468,7 @@ fn replay_full(
         check: CheckMode::Full,
         ..*opts
     };
-    let replayed = explore_once(&full, checker, model).0;
+    let replayed = explore_once(&full, checker, spec, start).0;
     if replayed.failure.is_some() || incremental.failure.is_some() {
         return if replayed.failure.is_some() {
             replayed
