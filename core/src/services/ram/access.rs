@@ -332,9 +332,15 @@ pub(crate) fn nodes_of(world: &World, account: &Name) -> Vec<Node> {
     out
 }
 
-/// Every share that may reach `account` or one of its IAM principals, or that invited it:
-/// the candidates of the consumer-side listings (the callers apply the full predicate).
-pub(crate) fn candidate_shares<'w>(world: &'w World, account: &Name) -> BTreeSet<&'w Name> {
+/// Every share that may reach `account` or one of its IAM principals, and with
+/// `with_invitations` also every share that invited it: the candidates of the consumer-side
+/// listings (the callers apply the full predicate). Access needs an association, so the access
+/// questions leave invitations out.
+pub(crate) fn candidate_shares<'w>(
+    world: &'w World,
+    account: &Name,
+    with_invitations: bool,
+) -> BTreeSet<&'w Name> {
     let ix = &world.ram.index;
     let mut out: BTreeSet<&Name> = BTreeSet::new();
     out.extend(ix.by_account.get(account).into_iter().flatten());
@@ -342,7 +348,8 @@ pub(crate) fn candidate_shares<'w>(world: &'w World, account: &Name) -> BTreeSet
     for node in nodes_of(world, account) {
         out.extend(ix.by_node.get(&node).into_iter().flatten());
     }
-    for seq in ix.invitations_to(account) {
+    let invitations = with_invitations.then(|| ix.invitations_to(account));
+    for seq in invitations.into_iter().flatten() {
         if let Some(i) = world.ram.invitation(seq)
             && let Some((name, _)) = world.ram.shares.get_key_value(&i.share)
         {
@@ -362,7 +369,7 @@ pub(crate) fn visible_resources<'w>(
     region: &crate::name::Region,
 ) -> BTreeMap<&'w IbKey, bool> {
     let mut out: BTreeMap<&IbKey, bool> = BTreeMap::new();
-    for name in candidate_shares(world, account) {
+    for name in candidate_shares(world, account, false) {
         let Some(share) = world.ram.shares.get(name) else {
             continue;
         };

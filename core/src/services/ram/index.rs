@@ -48,6 +48,9 @@ pub(crate) struct RamIndex {
     pub by_retained: BTreeMap<Name, Names>,
     /// Resource to the shares created from its policy (RAM-30), any status.
     pub by_policy: BTreeMap<IbKey, Names>,
+    /// (owner, Region) to the number of live RESOURCE and PRINCIPAL associations of its shares
+    /// owners with none are left out.
+    pub live_by_owner: BTreeMap<(Name, Region), (u64, u64)>,
     /// Share name to the sequence numbers of its invitations, any status.
     pub invitations_by_share: BTreeMap<Name, BTreeSet<u64>>,
     /// Receiver account to the sequence numbers of its invitations, any status.
@@ -65,6 +68,8 @@ struct Contribution {
     nodes: BTreeSet<Node>,
     retained: BTreeSet<Name>,
     policy: Option<IbKey>,
+    /// Live resource and principal associations.
+    live: (u64, u64),
 }
 
 fn contribution(share: &Share) -> Contribution {
@@ -78,8 +83,14 @@ fn contribution(share: &Share) -> Contribution {
         if let (AssocStatus::Associated, Some(key)) = (a.status, &a.key) {
             c.resources.insert(key.clone());
         }
+        if a.status.is_live() {
+            c.live.0 += 1;
+        }
     }
     for (q, a) in &share.principals {
+        if a.status.is_live() {
+            c.live.1 += 1;
+        }
         match (q, principal_account(q)) {
             (_, Some(account)) if a.status.is_live() => {
                 c.accounts.insert(account.clone());
@@ -135,6 +146,14 @@ impl RamIndex {
                 add(&mut self.by_owner, k, name);
             }
         }
+        if old.owner != new.owner || old.live != new.live {
+            if let Some(k) = &old.owner {
+                self.count_live(k, old.live, false);
+            }
+            if let Some(k) = &new.owner {
+                self.count_live(k, new.live, true);
+            }
+        }
         if old.policy != new.policy {
             if let Some(k) = &old.policy {
                 remove(&mut self.by_policy, k, name);
@@ -170,6 +189,32 @@ impl RamIndex {
         if share.is_some() {
             self.contributions.insert(name.clone(), new);
         }
+    }
+
+    /// Adds (or, with `add` false, takes away) live association counts of an owner.
+    fn count_live(&mut self, owner: &(Name, Region), live: (u64, u64), add: bool) {
+        if live == (0, 0) {
+            return;
+        }
+        let entry = self.live_by_owner.entry(owner.clone()).or_default();
+        if add {
+            entry.0 += live.0;
+            entry.1 += live.1;
+        } else {
+            entry.0 = entry.0.saturating_sub(live.0);
+            entry.1 = entry.1.saturating_sub(live.1);
+        }
+        if *entry == (0, 0) {
+            self.live_by_owner.remove(owner);
+        }
+    }
+
+    /// The live RESOURCE and PRINCIPAL associations of an owner's shares in a Region.
+    pub fn live_associations(&self, owner: &Name, region: &Region) -> (u64, u64) {
+        self.live_by_owner
+            .get(&(owner.clone(), region.clone()))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Records a new invitation.

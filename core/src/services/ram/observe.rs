@@ -97,7 +97,7 @@ pub(crate) fn received_shares(
     region: &Region,
 ) -> Vec<ReceivedShareView> {
     let mut out = Vec::new();
-    for name in access::candidate_shares(world, account) {
+    for name in access::candidate_shares(world, account, true) {
         let Some(share) = world.ram.shares.get(name) else {
             continue;
         };

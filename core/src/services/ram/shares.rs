@@ -196,19 +196,7 @@ fn add_entities(
     {
         return Err(limit("Q-12", "associations per resource share"));
     }
-    let owned = || {
-        world
-            .ram
-            .index
-            .owned(&owner, &region)
-            .filter_map(|n| world.ram.shares.get(n))
-    };
-    let region_resources: u64 = owned()
-        .map(|s| live_count(s.resources.values().map(|a| &a.status)))
-        .sum();
-    let region_principals: u64 = owned()
-        .map(|s| live_count(s.principals.values().map(|a| &a.status)))
-        .sum();
+    let (region_resources, region_principals) = world.ram.index.live_associations(&owner, &region);
     if region_resources + adding_resources > q.associations_per_region
         || region_principals + adding_principals > q.associations_per_region
     {
