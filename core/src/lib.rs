@@ -17,7 +17,7 @@
 //! - [`name`]: symbolic names and Regions;
 //! - [`op`]: the call vocabulary;
 //! - [`catalog`]: the rule ids of RULES.md as data;
-//! - [`error`]: AWS exceptions as data;
+//! - [`error`]: AWS exceptions as data; `display`: how their messages print parameters;
 //! - [`fault`]: the fault zoo, deliberately broken variants for `selftest` (feature `faults`);
 //! - [`response`]: what successful calls return;
 //! - [`observe`]: the canonical observation;
@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod catalog;
+mod display;
 pub mod error;
 pub mod fault;
 pub mod name;

@@ -293,7 +293,7 @@ impl World {
             return Err(reject(
                 Exception::UnrecognizedClientException,
                 "IAM-01",
-                format!("no principal {principal:?} in account {}", call.account),
+                format!("no {principal} in account {}", call.account),
             ));
         }
         Ok(())

@@ -241,7 +241,7 @@ fn create_ou(
         return Err(reject(
             Exception::ParentNotFoundException,
             "ORG-03",
-            format!("parent {parent:?} not found"),
+            format!("parent not found: {parent}"),
         ));
     }
     // OU names are the scenario's symbolic names, global across organizations: AWS requires
@@ -333,14 +333,14 @@ fn move_account(
         return Err(reject(
             Exception::SourceParentNotFoundException,
             "ORG-05",
-            format!("source parent {source:?} not found"),
+            format!("source parent not found: {source}"),
         ));
     }
     if !parent_exists(org, destination) {
         return Err(reject(
             Exception::DestinationParentNotFoundException,
             "ORG-05",
-            format!("destination parent {destination:?} not found"),
+            format!("destination parent not found: {destination}"),
         ));
     }
     // A source that exists but is not the account's parent is reported as not found `[MODEL]`.
@@ -348,14 +348,14 @@ fn move_account(
         return Err(reject(
             Exception::SourceParentNotFoundException,
             "ORG-05",
-            format!("account {account} is not under {source:?}"),
+            format!("account {account} is not under {source}"),
         ));
     }
     if *destination == current {
         return Err(reject(
             Exception::DuplicateAccountException,
             "ORG-05",
-            format!("account {account} is already under {destination:?}"),
+            format!("account {account} is already under {destination}"),
         ));
     }
     org.accounts.insert(account.clone(), destination.clone());

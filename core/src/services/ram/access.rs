@@ -166,14 +166,14 @@ pub(crate) fn classify(
         return Err(reject(
             Exception::UnknownResourceException,
             "RAM-06",
-            format!("{p:?} could not be found: only your own organization can be named"),
+            format!("{p} could not be found: only your own organization can be named"),
         ));
     }
     if !allow_external && !inside {
         return Err(reject(
             Exception::InvalidParameterException,
             "RAM-07",
-            format!("Principal {p:?} is not in your AWS organization"),
+            format!("{p} is not in your AWS organization"),
         ));
     }
     let external = !inside;
@@ -186,7 +186,7 @@ pub(crate) fn classify(
                     Exception::UnknownResourceException,
                     "RAM-06",
                     format!(
-                        "{p:?} could not be found: sharing with AWS Organizations is not enabled"
+                        "{p} could not be found: sharing with AWS Organizations is not enabled"
                     ),
                 ));
             }

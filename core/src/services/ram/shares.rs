@@ -508,7 +508,7 @@ pub(crate) fn disassociate(
             return Err(reject(
                 Exception::UnknownResourceException,
                 "RAM-17",
-                format!("{p:?} is not associated with {name}"),
+                format!("{p} is not associated with {name}"),
             ));
         }
     }

@@ -622,7 +622,7 @@ fn portfolio_not_found(portfolio: &Name, share_type: PortfolioShareType, rule: R
     reject(
         Exception::ResourceNotFoundException,
         rule,
-        format!("Portfolio not found: no {share_type:?} share of {portfolio} to the caller"),
+        format!("Portfolio not found: no {share_type} share of {portfolio} to the caller"),
     )
 }
 
