@@ -98,6 +98,9 @@ pub enum Written {
     New(PathBuf),
     /// A regression with the same signature exists; nothing was written.
     Duplicate(PathBuf),
+    /// Writing failed (an unwritable or missing directory, a full disk); nothing was written,
+    /// and the caller prints the scenario instead so that the finding is not lost.
+    Failed(String),
 }
 
 /// The text of a regression file: a comment header and the scenario.
@@ -133,7 +136,8 @@ pub fn write(dir: &Path, scenario: &Scenario, signature: &str) -> Result<Written
         return Ok(Written::Duplicate(path));
     }
     let text = render(scenario)?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the directory {}: {e}", dir.display()))?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         file_name(signature),
@@ -152,7 +156,7 @@ pub fn write(dir: &Path, scenario: &Scenario, signature: &str) -> Result<Written
     match result {
         Ok(()) => Ok(Written::New(path)),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(Written::Duplicate(path)),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(format!("cannot write {}: {e}", path.display())),
     }
 }
 
@@ -295,7 +299,8 @@ pub struct Failing<'a> {
 }
 
 /// Shrinks a failing sequence and, with a directory, writes it as a regression. Returns the
-/// shrunk failure and what was written; an error if the sequence does not fail its invariant.
+/// shrunk failure and what was written (a failed write is [`Written::Failed`], not an error, so
+/// that the shrunk failure survives it); an error if the sequence does not fail its invariant.
 pub fn shrink_and_write(
     failing: Failing,
     provenance: &Provenance,
@@ -323,6 +328,6 @@ pub fn shrink_and_write(
         explanation: first_sentence(&shrunk.message),
     };
     let scenario = scenario(&shrunk, found_by);
-    let written = write(dir, &scenario, &shrunk_signature(&shrunk))?;
+    let written = write(dir, &scenario, &shrunk_signature(&shrunk)).unwrap_or_else(Written::Failed);
     Ok((shrunk, Some(written)))
 }

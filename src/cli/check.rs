@@ -2,6 +2,7 @@
 //! for a time or step budget, then a summary table and an exit code CI can use.
 
 use super::Format;
+use super::finding::{FailureReport, ShrinkReport, print_json, reproduce};
 use super::progress::Progress;
 use crate::explore::{self, Budget, CampaignOptions};
 use crate::regression;
@@ -28,7 +29,7 @@ pub struct Args {
     #[arg(long, default_value = "scenarios")]
     pub scenarios: PathBuf,
     /// Exploration time budget (30s, 2m, 1h); ignored when --steps is given.
-    #[arg(long, default_value = "30s", value_parser = super::parse_duration)]
+    #[arg(long, default_value = "30s", value_parser = super::parse_duration, allow_hyphen_values = true)]
     pub time: Duration,
     /// Exploration step budget (reproducible, unlike a time budget).
     #[arg(long)]
@@ -51,7 +52,7 @@ pub struct Args {
     #[arg(long, value_parser = super::selftest::parse_fault)]
     pub fault: Option<sharesim_core::fault::Fault>,
     /// Time budget for shrinking an exploration failure.
-    #[arg(long, default_value = "30s", value_parser = super::parse_duration)]
+    #[arg(long, default_value = "30s", value_parser = super::parse_duration, allow_hyphen_values = true)]
     pub shrink_time: Duration,
     /// How each explored step is checked: incremental (the default, several times faster:
     /// rejected and read-only calls are not re-observed, with sampled and end-of-seed
@@ -82,6 +83,9 @@ pub struct Suite {
 /// Runs every scenario under `dir` with the invariant checker.
 pub fn run_suite(dir: &Path) -> Result<Suite, String> {
     let files = discover(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if files.is_empty() {
+        return Err(format!("no .ron scenario under {}", dir.display()));
+    }
     let mut suite = Suite::default();
     for (name, path) in files {
         suite.scenarios += 1;
@@ -120,6 +124,22 @@ struct Summary {
     violations: usize,
     seconds: f64,
     failures: BTreeMap<String, Vec<String>>,
+    explorer_failure: Option<ExplorerFailure>,
+    conformance: Option<Conformance>,
+}
+
+/// The explorer's failure in the JSON summary: the step, how to reproduce it, the shrunk scenario.
+#[derive(Debug, Serialize)]
+struct ExplorerFailure {
+    failure: FailureReport,
+    shrink: ShrinkReport,
+}
+
+/// The conformance run in the JSON summary (its own report goes to stderr in JSON mode).
+#[derive(Debug, Serialize)]
+struct Conformance {
+    implementation: String,
+    exit_code: u8,
 }
 
 /// Runs the main job and returns the exit code: 0 when everything passed, 1 otherwise, 2 when
@@ -146,25 +166,59 @@ pub fn main(args: &Args) -> i32 {
         vec![args.seed, last_seed]
     };
     let steps = campaign.steps;
-    if let Some(f) = &campaign.failure {
-        let mut lines = vec![format!(
-            "step {} (swarm {}): {} {}\nreproduce: sharesim fuzz --seed {} --steps {} --swarm {}",
-            f.step, f.swarm, f.invariant, f.message, f.seed, f.step, f.swarm
-        )];
-        lines.extend(shrunk_scenario(args, f));
+    let explorer_failure = campaign.failure.as_ref().map(|f| {
+        let failure = FailureReport::new(
+            f,
+            reproduce(
+                f,
+                args.steps_per_seed.max(1),
+                fault_name(args),
+                !explore::KNOWN_VIOLATIONS.is_empty(),
+            ),
+        );
+        let shrink = shrunk_scenario(args, f);
+        let mut lines = vec![
+            format!(
+                "step {} (swarm {}) on {} ({}): {}",
+                failure.step,
+                failure.swarm,
+                failure.op.unwrap_or("?"),
+                failure.outcome,
+                failure.message
+            ),
+            format!("reproduce: {}", failure.reproduce),
+        ];
+        match (&shrink.error, &shrink.scenario) {
+            (Some(e), _) => lines.push(e.clone()),
+            (None, Some(text)) => lines.push(format!(
+                "shrunk from {} to {} calls; the scenario:\n{text}",
+                shrink.original_calls, shrink.shrunk_calls
+            )),
+            (None, None) => {}
+        }
         failures.insert(format!("explorer seed {}", f.seed), lines);
-    }
-    if let Some(line) = &args.implementation {
-        let code = conformance(args, line);
-        if code != 0 {
+        ExplorerFailure { failure, shrink }
+    });
+    let conformance = args.implementation.as_ref().map(|line| {
+        let exit_code = conformance(args, line);
+        if exit_code != 0 {
             failures.insert(
                 format!("conformance of {line}"),
                 vec![format!(
-                    "sharesim conform exited with {code} (report above)"
+                    "sharesim conform exited with {exit_code} (its report is above{})",
+                    if args.format == Format::Json {
+                        ", on stderr"
+                    } else {
+                        ""
+                    }
                 )],
             );
         }
-    }
+        Conformance {
+            implementation: line.clone(),
+            exit_code,
+        }
+    });
     let violations = failures.len();
     let summary = Summary {
         scenarios: suite.scenarios,
@@ -181,12 +235,11 @@ pub fn main(args: &Args) -> i32 {
         violations,
         seconds: start.elapsed().as_secs_f64(),
         failures,
+        explorer_failure,
+        conformance,
     };
     match args.format {
-        Format::Json => match serde_json::to_string_pretty(&summary) {
-            Ok(s) => println!("{s}"),
-            Err(e) => eprintln!("error: {e}"),
-        },
+        Format::Json => print_json(&summary),
         Format::Human => print_human(&summary),
     }
     i32::from(summary.violations > 0)
@@ -263,7 +316,7 @@ fn explore_budget(args: &Args) -> explore::Campaign {
 
 /// Shrinks an exploration failure and renders it as a regression scenario (not written: `check`
 /// reports, `sharesim fuzz` writes).
-fn shrunk_scenario(args: &Args, f: &explore::Failure) -> Vec<String> {
+fn shrunk_scenario(args: &Args, f: &explore::Failure) -> ShrinkReport {
     let checker = crate::checks(&explore::world_spec().config.quotas);
     let model = model(args);
     let spec = explore::world_spec();
@@ -272,7 +325,7 @@ fn shrunk_scenario(args: &Args, f: &explore::Failure) -> Vec<String> {
         seed: f.seed.to_string(),
         swarm: f.swarm.to_string(),
     };
-    let shrunk = regression::shrink_and_write(
+    match regression::shrink_and_write(
         regression::Failing {
             spec: &spec,
             calls: &f.calls,
@@ -283,19 +336,20 @@ fn shrunk_scenario(args: &Args, f: &explore::Failure) -> Vec<String> {
         model.as_ref(),
         args.shrink_time,
         None,
-    );
-    let (shrunk, _) = match shrunk {
-        Ok(s) => s,
-        Err(e) => return vec![format!("shrinking failed: {e}")],
-    };
-    match regression::render_shrunk(&shrunk, &provenance) {
-        Ok(text) => vec![format!(
-            "shrunk from {} to {} calls; the scenario:\n{text}",
-            shrunk.stats.original,
-            shrunk.calls.len()
-        )],
-        Err(e) => vec![format!("rendering the shrunk scenario failed: {e}")],
+    ) {
+        Ok((shrunk, written)) => ShrinkReport::new(&shrunk, written, &provenance),
+        Err(e) => ShrinkReport::failed(format!("shrinking failed: {e}")),
     }
+}
+
+/// The name of the zoo fault explored, if any.
+fn fault_name(args: &Args) -> Option<&'static str> {
+    #[cfg(feature = "faults")]
+    if let Some(f) = args.fault {
+        return Some(f.name());
+    }
+    let _ = args;
+    None
 }
 
 /// Runs `sharesim conform` against the implementation with this command line.
@@ -320,5 +374,11 @@ fn conformance(args: &Args, line: &str) -> u8 {
     };
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
-    crate::conform::cli::conform_to(&conform_args, &mut out, &mut err)
+    if args.format == Format::Json {
+        // stdout carries only the JSON summary; the conformance report goes to stderr.
+        let mut report = std::io::stderr();
+        crate::conform::cli::conform_to(&conform_args, &mut report, &mut err)
+    } else {
+        crate::conform::cli::conform_to(&conform_args, &mut out, &mut err)
+    }
 }

@@ -1,10 +1,14 @@
 //! `sharesim fuzz`: the seeded explorer from the command line, with progress, shrinking of the
 //! first failure into scenarios/regressions/, and the determinism audit.
 
+use super::Format;
+use super::finding::{FailureReport, ShrinkReport, print_json, reproduce};
 use super::progress::Progress;
 use crate::explore::{self, Budget, CampaignOptions, EPISODE};
 use crate::generate::Swarm;
-use crate::regression::{self, Provenance, Written};
+use crate::regression::{self, Provenance};
+use serde::Serialize;
+use sharesim_core::catalog::RULES;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,7 +17,8 @@ pub const EXAMPLES: &str = "Examples:
   sharesim fuzz --seed 1 --time 60s            # seeds 1, 2, ... for a minute
   sharesim fuzz --seed 42 --steps 1000         # exactly the calls of seed 42
   sharesim fuzz --seed 7 --steps 20000 --swarm sc-only
-  sharesim fuzz --seed 3 --steps 2000 --audit  # run seed 3 twice, compare every step";
+  sharesim fuzz --seed 3 --steps 2000 --audit  # run seed 3 twice, compare every step
+  sharesim fuzz --seed 4 --steps 1000 --fault reshare-imported --no-write --format json";
 
 /// Arguments of `sharesim fuzz`.
 #[derive(Debug, clap::Args)]
@@ -22,7 +27,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Wall-time budget (30s, 2m, 1h).
-    #[arg(long, value_parser = super::parse_duration, conflicts_with = "steps")]
+    #[arg(long, value_parser = super::parse_duration, conflicts_with = "steps", allow_hyphen_values = true)]
     pub time: Option<Duration>,
     /// Step budget over all seeds (reproducible, unlike a time budget).
     #[arg(long)]
@@ -45,7 +50,7 @@ pub struct Args {
     #[arg(long)]
     pub no_write: bool,
     /// Time budget for shrinking a failure.
-    #[arg(long, default_value = "60s", value_parser = super::parse_duration)]
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, allow_hyphen_values = true)]
     pub shrink_time: Duration,
     /// Run against a broken model of the fault zoo (see `sharesim selftest --list`).
     #[cfg(feature = "faults")]
@@ -60,6 +65,9 @@ pub struct Args {
     /// and checked in full). Both report the same failures; see `explore::CheckMode`.
     #[arg(long, value_enum, default_value_t = explore::CheckMode::Incremental)]
     pub check_mode: explore::CheckMode,
+    /// Report format (JSON shows no progress).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -91,24 +99,29 @@ pub fn main(args: &Args) -> i32 {
             &crate::scenario::run::NoChecks,
             model.as_ref(),
         );
-        return match audit.first_divergence {
-            None => {
-                println!(
+        if args.format == Format::Json {
+            print_json(&serde_json::json!({
+                "audit": {
+                    "seed": audit.seed,
+                    "steps": audit.steps,
+                    "first_divergence": audit.first_divergence,
+                }
+            }));
+        } else {
+            match audit.first_divergence {
+                None => println!(
                     "audit seed {}: {} steps, identical outcomes and observations in both runs",
                     audit.seed, audit.steps
-                );
-                0
-            }
-            Some(step) => {
-                println!(
+                ),
+                Some(step) => println!(
                     "audit seed {}: the runs diverge at step {step}: its outcome or the \
                      observation after it differs (look for hash-map iteration, the wall clock \
                      or unseeded randomness in what that call touches)",
                     audit.seed
-                );
-                1
+                ),
             }
-        };
+        }
+        return i32::from(audit.first_divergence.is_some());
     }
     let budget = match (args.steps, args.time) {
         (Some(n), _) => Budget::Steps(n),
@@ -122,7 +135,8 @@ pub fn main(args: &Args) -> i32 {
         swarm: args.swarm,
         check: args.check_mode,
     };
-    let mut progress = Progress::new("fuzz", budget, args.quiet);
+    let json = args.format == Format::Json;
+    let mut progress = Progress::new("fuzz", budget, args.quiet || json);
     let campaign = explore::campaign(&opts, checker, model.as_ref(), &mut |c| {
         progress.tick(c, budget)
     });
@@ -130,30 +144,53 @@ pub fn main(args: &Args) -> i32 {
     let last_seed = args
         .seed
         .wrapping_add(campaign.seeds.saturating_sub(1) as u64);
-    println!(
-        "fuzz: seeds {}..={last_seed}, {} ({:.1} s)",
-        args.seed,
-        Progress::line(&campaign),
-        campaign.elapsed.as_secs_f64()
-    );
+    let mut report = Report {
+        first_seed: args.seed,
+        last_seed,
+        steps: campaign.steps,
+        rules_covered: RULES
+            .iter()
+            .filter(|r| campaign.rules_hit.contains(r.id))
+            .count(),
+        rules_total: RULES.len(),
+        seconds: campaign.elapsed.as_secs_f64(),
+        failure: None,
+        shrink: None,
+    };
+    if !json {
+        println!(
+            "fuzz: seeds {}..={last_seed}, {} ({:.1} s)",
+            args.seed,
+            Progress::line(&campaign),
+            campaign.elapsed.as_secs_f64()
+        );
+    }
     let Some(f) = campaign.failure else {
-        println!("ok");
+        if json {
+            print_json(&report);
+        } else {
+            println!("ok");
+        }
         return 0;
     };
-    println!(
-        "FAILED seed {} swarm={} step {}: {} on {} ({})\n  {}",
-        f.seed,
-        f.swarm,
-        f.step,
-        f.invariant,
-        f.kind().map_or("?", |k| k.name()),
-        f.outcome.exception().unwrap_or("ok"),
-        f.message.replace('\n', "\n  ")
+    let failure = FailureReport::new(
+        &f,
+        reproduce(&f, opts.episode, fault_name(args), args.strict),
     );
-    println!(
-        "reproduce: sharesim fuzz --seed {} --steps {} --swarm {}",
-        f.seed, f.step, f.swarm
-    );
+    if !json {
+        println!(
+            "FAILED seed {} swarm={} step {}: {} on {} ({})\n  {}",
+            failure.seed,
+            failure.swarm,
+            failure.step,
+            failure.invariant,
+            failure.op.unwrap_or("?"),
+            failure.outcome,
+            failure.message.replace('\n', "\n  ")
+        );
+        println!("reproduce: {}", failure.reproduce);
+    }
+    report.failure = Some(failure);
     let provenance = Provenance {
         driver: "explorer".to_owned(),
         seed: f.seed.to_string(),
@@ -161,7 +198,7 @@ pub fn main(args: &Args) -> i32 {
     };
     let dir = (!args.no_write).then_some(args.out.as_path());
     let spec = explore::world_spec();
-    match regression::shrink_and_write(
+    let shrink = match regression::shrink_and_write(
         regression::Failing {
             spec: &spec,
             calls: &f.calls,
@@ -173,31 +210,37 @@ pub fn main(args: &Args) -> i32 {
         args.shrink_time,
         dir,
     ) {
-        Ok((shrunk, written)) => {
-            println!(
-                "shrunk: {} calls to {} in {:.2} s ({} tests{})",
-                shrunk.stats.original,
-                shrunk.calls.len(),
-                shrunk.stats.elapsed.as_secs_f64(),
-                shrunk.stats.tests,
-                if shrunk.stats.out_of_time {
-                    ", out of time"
-                } else {
-                    ""
-                }
-            );
-            match written {
-                Some(Written::New(p)) => println!("wrote {}", p.display()),
-                Some(Written::Duplicate(p)) => {
-                    println!("duplicate of {} (same signature), not written", p.display())
-                }
-                None => match regression::render_shrunk(&shrunk, &provenance) {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => eprintln!("error: {e}"),
-                },
-            }
-        }
-        Err(e) => eprintln!("error: shrinking failed: {e}"),
+        Ok((shrunk, written)) => ShrinkReport::new(&shrunk, written, &provenance),
+        Err(e) => ShrinkReport::failed(format!("shrinking failed: {e}")),
+    };
+    if json {
+        report.shrink = Some(shrink);
+        print_json(&report);
+    } else {
+        shrink.print_human();
     }
     1
+}
+
+/// The report of `sharesim fuzz --format json`.
+#[derive(Debug, Serialize)]
+struct Report {
+    first_seed: u64,
+    last_seed: u64,
+    steps: usize,
+    rules_covered: usize,
+    rules_total: usize,
+    seconds: f64,
+    failure: Option<FailureReport>,
+    shrink: Option<ShrinkReport>,
+}
+
+/// The name of the zoo fault explored, if any.
+fn fault_name(args: &Args) -> Option<&'static str> {
+    #[cfg(feature = "faults")]
+    if let Some(f) = args.fault {
+        return Some(f.name());
+    }
+    let _ = args;
+    None
 }

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod coverage;
+pub mod finding;
 pub mod fuzz;
 pub mod import_crash;
 pub mod progress;

@@ -2,22 +2,40 @@
 //! `NO_COLOR`) outcomes are coloured: successes green, exceptions yellow, failed expectations and
 //! invariants red; piped or redirected output is the plain trace, byte for byte the snapshot's.
 
+use super::Format;
 use crate::scenario::{discover, load, run};
+use serde::Serialize;
 use std::path::PathBuf;
 
 /// Examples shown by `--help`.
 pub const EXAMPLES: &str = "Examples:
   sharesim run scenarios/sc/share_import_and_launch.ron
-  sharesim run scenarios/ib";
+  sharesim run scenarios/ib
+  sharesim run scenarios/ram --format json";
 
 /// Arguments of `sharesim run`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A scenario file or a directory of them.
     pub path: PathBuf,
+    /// Report format: the traces for people, or one JSON object per scenario in an array.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
-/// Runs the scenarios and prints each trace; exit code 1 if any fails or cannot be loaded.
+/// One scenario in `sharesim run --format json`.
+#[derive(Debug, Serialize)]
+struct ScenarioReport {
+    name: String,
+    passed: bool,
+    failures: Vec<String>,
+    calls: usize,
+    rules_hit: Vec<&'static str>,
+    trace: String,
+}
+
+/// Runs the scenarios and prints each trace; exit code 1 if any fails or cannot be loaded, 2 if
+/// the path holds no scenario.
 pub fn main(args: &Args) -> i32 {
     let files = match discover(&args.path) {
         Ok(f) if !f.is_empty() => f,
@@ -30,26 +48,52 @@ pub fn main(args: &Args) -> i32 {
             return 2;
         }
     };
+    let json = args.format == Format::Json;
+    let colour = !json && super::colour();
+    let mut reports = Vec::new();
     let mut failed = 0;
     for (name, path) in &files {
         let scenario = match load::load(path) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: {e}");
                 failed += 1;
+                if json {
+                    reports.push(ScenarioReport {
+                        name: name.clone(),
+                        passed: false,
+                        failures: vec![e.to_string()],
+                        calls: 0,
+                        rules_hit: Vec::new(),
+                        trace: String::new(),
+                    });
+                } else {
+                    eprintln!("error: {e}");
+                }
                 continue;
             }
         };
         let checker = crate::checks(&scenario.world.config.quotas);
         let report = run::run(&scenario, name, checker.as_ref());
-        let colour = super::colour();
+        if !report.failures.is_empty() {
+            failed += 1;
+        }
+        if json {
+            reports.push(ScenarioReport {
+                name: name.clone(),
+                passed: report.failures.is_empty(),
+                failures: report.failures,
+                calls: report.calls,
+                rules_hit: report.rules_hit.into_iter().collect(),
+                trace: report.trace,
+            });
+            continue;
+        }
         if colour {
             println!("{}", paint(&report.trace));
         } else {
             println!("{}", report.trace);
         }
         if !report.failures.is_empty() {
-            failed += 1;
             let mark = if colour {
                 "\x1b[31mFAILED\x1b[0m"
             } else {
@@ -61,7 +105,11 @@ pub fn main(args: &Args) -> i32 {
             }
         }
     }
-    println!("{} scenarios, {} failed", files.len(), failed);
+    if json {
+        super::finding::print_json(&reports);
+    } else {
+        println!("{} scenarios, {} failed", files.len(), failed);
+    }
     i32::from(failed > 0)
 }
 

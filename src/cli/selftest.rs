@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long)]
     pub list: bool,
     /// Time budget per fault and run.
-    #[arg(long, default_value = "60s", value_parser = super::parse_duration)]
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, allow_hyphen_values = true)]
     pub time: Duration,
     /// Step budget per fault and run (reproducible; overrides --time).
     #[arg(long)]
@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Time budget for shrinking each failure.
-    #[arg(long, default_value = "30s", value_parser = super::parse_duration)]
+    #[arg(long, default_value = "30s", value_parser = super::parse_duration, allow_hyphen_values = true)]
     pub shrink_time: Duration,
     /// Report format.
     #[arg(long, value_enum, default_value_t = super::Format::Human)]

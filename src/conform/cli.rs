@@ -199,8 +199,8 @@ pub fn conform_to(args: &ConformArgs, out: &mut dyn Write, err: &mut dyn Write) 
         return 0;
     }
     for path in [&args.junit, &args.matrix].into_iter().flatten() {
-        if path.exists() && !args.force {
-            let _ = writeln!(err, "{} exists; pass --force to replace it", path.display());
+        if let Err(e) = report::check_writable(path, args.force) {
+            let _ = writeln!(err, "error: {e}");
             return 2;
         }
     }
@@ -280,7 +280,7 @@ pub fn conform_to(args: &ConformArgs, out: &mut dyn Write, err: &mut dyn Write) 
         if let Some(path) = path
             && let Err(e) = write_atomically(path, &text, args.force)
         {
-            let _ = writeln!(err, "{e}");
+            let _ = writeln!(err, "error: {e}");
             code = code.max(2);
         }
     }

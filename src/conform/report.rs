@@ -392,9 +392,12 @@ pub enum WriteError {
     },
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename.
-/// Refuses to replace an existing file unless `force`.
+/// Writes `text` to `path` atomically: a temporary file in the same directory, synced, then
+/// moved into place. Without `force` the move is a hard link, which fails rather than replaces
+/// if the name exists (also when another process created it since the check); with `force` it
+/// is a rename, which replaces. The temporary file never outlives the call.
 pub fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(), WriteError> {
+    use std::io::Write as _;
     let shown = path.display().to_string();
     if path.exists() && !force {
         return Err(WriteError::Exists(shown));
@@ -408,9 +411,54 @@ pub fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(), Writ
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".to_owned());
     let temp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text).map_err(io)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        io(e)
-    })
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        if force {
+            std::fs::rename(&temp, path)
+        } else {
+            std::fs::hard_link(&temp, path)
+        }
+    })();
+    let _ = std::fs::remove_file(&temp);
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !force => {
+            Err(WriteError::Exists(shown))
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// Checks before a run that `path` can be written afterwards: its directory exists and it is not
+/// an existing file (unless `force`), so that a long run's report is not lost at the end.
+pub fn check_writable(path: &Path, force: bool) -> Result<(), WriteError> {
+    let shown = path.display().to_string();
+    if path.exists() && !force {
+        return Err(WriteError::Exists(shown));
+    }
+    if path.is_dir() {
+        return Err(WriteError::Io {
+            path: shown,
+            source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
+        });
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(WriteError::Io {
+            path: shown,
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("the directory {} does not exist", dir.display()),
+            ),
+        });
+    }
+    Ok(())
 }

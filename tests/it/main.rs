@@ -9,6 +9,7 @@
 )]
 
 mod ci_templates;
+mod cli;
 mod conform;
 mod explore;
 mod fuzz_regressions;
