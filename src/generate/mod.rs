@@ -12,7 +12,12 @@
 //! in their Region, so sequences build real sharing graphs; on purpose, with small probabilities,
 //! a call names a *cold* name (never created), comes from the wrong account or goes to the wrong
 //! Region, or reuses a name on creation, so that the rejection paths are walked too.
+//!
+//! Now and then the generator plans a *chain* ([`chain`]): the five to fifteen calls that build
+//! a multi-party sharing state (a consumer's end user launching through an import, two consumers
+//! of one component) and then cut through it, queued and interleaved with random calls.
 
+pub mod chain;
 pub mod swarm;
 pub mod weights;
 
@@ -26,7 +31,7 @@ use sharesim_core::op::{
     ResourcePolicy, RoleArn, ShareTarget, TagUpdate,
 };
 use sharesim_core::{Call, Name, Op, OpKind, Region, WorldSpec};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Accounts of generated worlds. Callers are always among them (a scenario names only declared
 /// callers); parameters sometimes name the cold account [`COLD_ACCOUNT`].
@@ -185,6 +190,10 @@ pub struct Gen {
     /// Kinds switched on, with cumulative weights.
     kinds: Vec<(OpKind, u32)>,
     total: u32,
+    /// The kinds switched on, for chain steps.
+    on: BTreeSet<OpKind>,
+    /// Calls of the chain being followed ([`chain`]).
+    pending: VecDeque<Call>,
     pools: BTreeMap<Cat, Vec<Entry>>,
     /// Product to its provisioning artifacts.
     versions: BTreeMap<Name, Vec<Name>>,
@@ -226,12 +235,15 @@ impl Gen {
                 kinds.push((kind, total));
             }
         }
+        let on = kinds.iter().map(|(k, _)| *k).collect();
         Gen {
             swarm,
             accounts: spec.accounts.clone(),
             regions: spec.regions.clone(),
             kinds,
             total,
+            on,
+            pending: VecDeque::new(),
             pools: BTreeMap::new(),
             versions: BTreeMap::new(),
             ib: Vec::new(),
@@ -251,8 +263,24 @@ impl Gen {
         self.kinds.iter().map(|(k, _)| *k)
     }
 
-    /// Draws the next call.
+    /// Whether the profile leaves the kind on.
+    pub fn is_on(&self, kind: OpKind) -> bool {
+        self.on.contains(&kind)
+    }
+
+    /// Draws the next call: the next step of the pending chain, mostly, when there is one; the
+    /// first step of a new chain, sometimes; a call of a kind drawn by weight otherwise.
     pub fn next_call(&mut self, u: &mut Unstructured) -> R<Call> {
+        if !self.pending.is_empty() && percent(u, chain::CHAIN_FOLLOW_PERCENT)? {
+            if let Some(call) = self.pending.pop_front() {
+                return Ok(call);
+            }
+        } else if self.pending.is_empty() && percent(u, chain::CHAIN_PERCENT)? {
+            self.plan_chain(u)?;
+            if let Some(call) = self.pending.pop_front() {
+                return Ok(call);
+            }
+        }
         let kind = self.pick_kind(u)?;
         self.call_of(kind, u)
     }
@@ -1845,6 +1873,66 @@ mod tests {
             .filter(|c| matches!(c.op, Op::AcceptPortfolioShare { .. }))
             .count();
         assert!(hot * 10 > all * 8, "{hot} of {all}");
+    }
+
+    #[test]
+    fn chains_build_launches_through_imports_and_recipes_on_shared_components() {
+        let calls = generate(11, Swarm::ALL, 600);
+        // A consumer's end user launches a product owned by another account.
+        let owners: BTreeMap<&Name, &Name> = calls
+            .iter()
+            .filter_map(|c| match &c.op {
+                Op::CreateProduct { product, .. } => Some((product, &c.account)),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            calls.iter().any(|c| matches!(&c.op,
+            Op::ProvisionProduct { product, .. }
+                if c.principal.is_some() && owners.get(product).is_some_and(|o| **o != c.account)))
+        );
+        // A consumer's recipe names a component of another account, and two consumers do.
+        let foreign: Vec<(&Name, &Name)> = calls
+            .iter()
+            .filter_map(|c| match &c.op {
+                Op::CreateImageRecipe { components, .. }
+                | Op::CreateContainerRecipe { components, .. } => components
+                    .iter()
+                    .find(|r| r.owner.as_ref().is_some_and(|o| *o != c.account))
+                    .map(|r| (&r.name, &c.account)),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            foreign
+                .iter()
+                .any(|(comp, a)| foreign.iter().any(|(comp2, b)| comp == comp2 && a != b))
+        );
+        // End users of two accounts share a role name (IAM-05).
+        let roles: Vec<(&Name, &Name)> = calls
+            .iter()
+            .filter_map(|c| match &c.op {
+                Op::CreateRole { role } => Some((role, &c.account)),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            roles
+                .iter()
+                .any(|(r, a)| roles.iter().any(|(r2, b)| r == r2 && a != b))
+        );
+    }
+
+    #[test]
+    fn chains_respect_the_swarm_profile() {
+        let swarm = Swarm::parse("ram-ib").unwrap();
+        let calls = generate(2, swarm, 1000);
+        for call in &calls {
+            assert!(swarm.enabled(group(call.op.kind())), "{:?}", call.op);
+        }
+        assert!(calls.iter().any(|c| matches!(&c.op,
+            Op::CreateImageRecipe { components, .. }
+                if components.iter().any(|r| r.owner.as_ref().is_some_and(|o| *o != c.account)))));
     }
 
     #[test]

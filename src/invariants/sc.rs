@@ -827,11 +827,20 @@ fn expected_role<'o>(
         .iter()
         .filter(|c| &c.product == product && c.kind == "LAUNCH")
         .collect();
+    // Whether an own STACKSET replaces an inherited LAUNCH is not settled by RULES.md (SC-55,
+    // see the `effective` flags above): the inherited LAUNCH applies as the flag says then.
+    let own_stackset = v
+        .constraints()
+        .iter()
+        .any(|c| &c.product == product && c.kind == "STACKSET" && !c.inherited);
     let launch = match v {
         Visible::Local(_) => cs
             .iter()
             .find(|c| !c.inherited)
-            .or_else(|| cs.iter().find(|c| c.inherited))
+            .or_else(|| {
+                cs.iter()
+                    .find(|c| c.inherited && (c.effective || !own_stackset))
+            })
             .copied(),
         Visible::Imported(_) => cs.first().copied(),
     };
@@ -1413,7 +1422,8 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     }
 }
 
-/// INV-01: owner and Region of portfolios and products never change.
+/// INV-01: owner and Region of portfolios and products never change; INV-02: only the owner
+/// shares a portfolio.
 fn ownership_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     fn moved<T>(kind: &str, name: &Name, b: &Loc<'_, T>, a: &Loc<'_, T>) -> Option<Violation> {
         (b.account != a.account || b.region != a.region).then(|| {
@@ -1436,6 +1446,22 @@ fn ownership_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
         if let Some(a) = s.after.products.get(name) {
             out.extend(moved("product", name, b, a));
         }
+    }
+    // INV-02 (SC-13): only the owner shares a portfolio; an importer's share must be refused,
+    // whomever it names (a share to a third account looks like the owner's own afterwards).
+    if let Op::CreatePortfolioShare { portfolio, .. } = &s.call.op
+        && s.ok()
+        && let Some(p) = s.before.portfolios.get(portfolio)
+        && *p.account != s.call.account
+    {
+        out.push(Violation::new(
+            I::Inv02,
+            &["SC-13", "SC-20"],
+            format!(
+                "CreatePortfolioShare by account {} of portfolio {portfolio} succeeded, but the portfolio belongs to account {}; an imported portfolio cannot be shared onward",
+                s.call.account, p.account
+            ),
+        ));
     }
 }
 
