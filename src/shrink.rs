@@ -18,13 +18,22 @@
 //!
 //! Every candidate that still fails is also cut after its failing step, so the result always
 //! ends with the call that fails.
+//!
+//! A full test observes and checks after every call, which costs a hundred times more than
+//! applying it; on a failure found after 10,000 steps that made each test seconds. So each pass
+//! first runs *fast*: a candidate is tested by applying its calls and checking only its last
+//! step (does the same invariant fail there?). That test can only err in one direction (a
+//! candidate that also fails earlier, or that the correct model fails too, is accepted), so
+//! after each round of passes the result is confirmed with one full test, and a round whose
+//! result is not confirmed is undone and run again with full tests. Once fast rounds make no
+//! more progress, full rounds run to the fixpoint (cheap by then: the sequence is short).
 
-use crate::explore::{Model, first_violation};
+use crate::explore::{Model, PANIC, first_violation};
 use crate::generate::{ACCOUNTS, Cat};
 use crate::scenario::run::StepChecker;
 use crate::step::StepOutcome;
 use serde_json::Value;
-use sharesim_core::{Call, Name, WorldSpec};
+use sharesim_core::{Call, Name, World, WorldSpec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
@@ -56,6 +65,8 @@ pub struct Stats {
     pub passes: Vec<(&'static str, usize, usize)>,
     /// Whether the time budget ran out before a fixpoint.
     pub out_of_time: bool,
+    /// Fast passes whose result the full test did not confirm (and that ran again fully).
+    pub fast_undone: usize,
     /// Wall time spent.
     pub elapsed: Duration,
 }
@@ -73,13 +84,61 @@ struct Shrinker<'a> {
     last: (String, StepOutcome),
     stats: Stats,
     deadline: Instant,
+    /// Whether candidates are tested at their last step only (see the module docs).
+    fast: bool,
+}
+
+/// Applies `call`, turning a panic of the model into `None`.
+fn apply_guarded(world: &mut World, call: &Call) -> Option<sharesim_core::Outcome> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| world.apply(call))).ok()
 }
 
 impl Shrinker<'_> {
+    /// The fast test: whether applying `calls` and checking only the last step fails the
+    /// invariant there (with the message and outcome). A panic before the last call fails the
+    /// test; one at the last call passes it for the invariant [`PANIC`].
+    fn fails_at_end(&self, spec: &WorldSpec, calls: &[Call]) -> Option<(String, StepOutcome)> {
+        let (last, prefix) = calls.split_last()?;
+        let mut world = (self.model)(spec);
+        for call in prefix {
+            apply_guarded(&mut world, call)?;
+        }
+        let before = world.observe();
+        let Some(outcome) = apply_guarded(&mut world, last) else {
+            return (self.invariant == PANIC).then(|| {
+                (
+                    format!("World::apply panicked on {}", last.op.kind().name()),
+                    StepOutcome::Err {
+                        exception: PANIC.to_owned(),
+                    },
+                )
+            });
+        };
+        let outcome = StepOutcome::from(&outcome);
+        let after = world.observe();
+        let (invariant, message) = self
+            .checker
+            .check_step(&before, last, &outcome, &after)
+            .into_iter()
+            .next()?;
+        (invariant == self.invariant).then_some((message, outcome))
+    }
+
     /// Tests a candidate; on a failure of the same invariant, adopts it (cut after the failing
     /// step) and returns true.
     fn accept(&mut self, spec: &WorldSpec, calls: Vec<Call>) -> bool {
         self.stats.tests += 1;
+        if self.fast {
+            return match self.fails_at_end(spec, &calls) {
+                Some(last) => {
+                    self.calls = calls;
+                    self.spec = spec.clone();
+                    self.last = last;
+                    true
+                }
+                None => false,
+            };
+        }
         match first_violation(spec, &calls, self.checker, self.model) {
             Some((step, invariant, message, outcome)) if invariant == self.invariant => {
                 let mut calls = calls;
@@ -286,24 +345,40 @@ pub fn shrink_against(
     budget: Duration,
 ) -> Option<Shrunk> {
     let start = Instant::now();
-    let (step, found, message, outcome) = first_violation(spec, calls, checker, model)?;
-    if found != invariant {
-        return None;
-    }
     let mut s = Shrinker {
         checker,
         model,
         baseline,
         invariant: invariant.to_owned(),
         spec: spec.clone(),
-        calls: calls.get(..step).unwrap_or(calls).to_vec(),
-        last: (message, outcome),
+        calls: calls.to_vec(),
+        last: (
+            String::new(),
+            StepOutcome::Err {
+                exception: String::new(),
+            },
+        ),
         stats: Stats {
             original: calls.len(),
             ..Stats::default()
         },
         deadline: start + budget,
+        fast: true,
     };
+    // A failure handed over by the explorer fails at its last step: the fast test shows that
+    // without replaying thousands of steps fully; anything else gets the full test.
+    match s.fails_at_end(spec, calls) {
+        Some(last) => s.last = last,
+        None => {
+            let (step, found, message, outcome) = first_violation(spec, calls, checker, model)?;
+            if found != invariant {
+                return None;
+            }
+            s.calls.truncate(step);
+            s.last = (message, outcome);
+        }
+    }
+    let original = (s.calls.clone(), s.spec.clone(), s.last.clone());
     type Pass<'a> = (&'static str, fn(&mut Shrinker<'a>));
     let passes: [Pass; 5] = [
         ("noise", Shrinker::noise),
@@ -312,8 +387,10 @@ pub fn shrink_against(
         ("arguments", Shrinker::arguments),
         ("names", Shrinker::names),
     ];
+    // Rounds run fast until one makes no progress, then fully until a fixpoint; a fast round
+    // is confirmed by one full test of its result, and run again fully if that fails.
     loop {
-        let round_start = (s.calls.clone(), s.spec.clone());
+        let round_start = (s.calls.clone(), s.spec.clone(), s.last.clone());
         for (name, pass) in &passes {
             if s.out_of_time() {
                 break;
@@ -324,8 +401,39 @@ pub fn shrink_against(
                 s.stats.passes.push((name, before, s.calls.len()));
             }
         }
-        if s.out_of_time() || (s.calls.clone(), s.spec.clone()) == round_start {
+        let changed = (&s.calls, &s.spec) != (&round_start.0, &round_start.1);
+        if s.fast {
+            s.fast = false;
+            if changed {
+                let (spec, calls) = (s.spec.clone(), s.calls.clone());
+                if s.accept(&spec, calls) {
+                    s.fast = true;
+                } else {
+                    (s.calls, s.spec, s.last) = round_start;
+                    s.stats.fast_undone += 1;
+                }
+            }
+            // No progress fast: one full round may still find some (a candidate that fails
+            // earlier than its last step).
+            if !s.out_of_time() {
+                continue;
+            }
+        }
+        if s.out_of_time() || !changed {
             break;
+        }
+    }
+    // The result passed a full test unless nothing was ever accepted; then the input itself
+    // is confirmed (it may fail earlier, or on the correct model too).
+    if (&s.calls, &s.spec) == (&original.0, &original.1) {
+        let (spec, calls) = (s.spec.clone(), s.calls.clone());
+        if !s.accept(&spec, calls.clone()) {
+            let (step, found, message, outcome) = first_violation(&spec, &calls, checker, model)?;
+            if found != invariant {
+                return None;
+            }
+            s.calls.truncate(step);
+            s.last = (message, outcome);
         }
     }
     s.stats.elapsed = start.elapsed();
