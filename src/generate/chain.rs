@@ -18,8 +18,8 @@
 use super::{Cat, Entry, Gen, IbEntry, R, percent};
 use arbitrary::Unstructured;
 use sharesim_core::op::{
-    ConstraintParameters, IamKind, IbKind, IbRef, ParentImage, PortfolioPrincipal, Principal,
-    RamPrincipal, RamResource, ResourcePolicy, RoleArn, ShareTarget,
+    ConstraintParameters, IamKind, IbKind, IbRef, Parent, ParentImage, PortfolioPrincipal,
+    Principal, RamPrincipal, RamResource, ResourcePolicy, RoleArn, ShareTarget, TagUpdate,
 };
 use sharesim_core::{Call, Name, Op, Region};
 
@@ -42,19 +42,24 @@ enum Chain {
     /// A component shared with one or two consumers (RAM share or resource policy), their
     /// recipes on it, and the owner unsharing or deleting it (IB-15, IB-16, IB-21, IB-23).
     IbConsume,
+    /// An organization with a nested OU holding a member, a portfolio or a component shared
+    /// with the outer OU, and the member moved or removed (ORG-05, ORG-06, ORG-11, SC-22,
+    /// SC-35, RAM-23, RAM-24).
+    OrgShare,
 }
 
 impl Gen {
     /// Plans a chain and queues its calls.
     pub(super) fn plan_chain(&mut self, u: &mut Unstructured) -> R<()> {
-        let chain = if u.ratio(1u8, 2)? {
-            Chain::ImportLaunch
-        } else {
-            Chain::IbConsume
+        let chain = match u.int_in_range(0..=9u8)? {
+            0..=3 => Chain::ImportLaunch,
+            4..=7 => Chain::IbConsume,
+            _ => Chain::OrgShare,
         };
         let calls = match chain {
             Chain::ImportLaunch => self.import_launch(u)?,
             Chain::IbConsume => self.ib_consume(u)?,
+            Chain::OrgShare => self.org_share(u)?,
         };
         self.pending.extend(calls);
         Ok(())
@@ -176,7 +181,33 @@ impl Gen {
         // account (IAM-05), which must have the role too for the launch to succeed.
         let mut constraint = None;
         let local = percent(u, 60)?;
-        if percent(u, 50)? {
+        if percent(u, 15)? {
+            // Another kind of constraint, which local portfolios inherit too (SC-16, A-06).
+            let name = self.fresh(Cat::Constraint);
+            self.record(Cat::Constraint, &name, &owner, &region);
+            let parameters = match u.int_in_range(0..=2u8)? {
+                0 => ConstraintParameters::Template {
+                    rules: "{}".to_owned(),
+                },
+                1 => ConstraintParameters::Notification {
+                    topics: vec![self.fresh(Cat::Topic)],
+                },
+                _ => ConstraintParameters::ResourceUpdate {
+                    tag_update_on_provisioned_product: TagUpdate::Allowed,
+                },
+            };
+            raw.push(Gen::call(
+                owner.clone(),
+                region.clone(),
+                Op::CreateConstraint {
+                    constraint: name.clone(),
+                    portfolio: portfolio.clone(),
+                    product: product.clone(),
+                    parameters,
+                },
+            ));
+            constraint = Some(name);
+        } else if percent(u, 55)? {
             let role = self.iam_of(u, &mut raw, Cat::Role, &owner, &region)?;
             let name = self.fresh(Cat::Constraint);
             self.record(Cat::Constraint, &name, &owner, &region);
@@ -466,7 +497,8 @@ impl Gen {
         // The consumers' recipes on the component (IB-21); sometimes none, so that the owner's
         // deletion meets a share and no dependency (IB-16 before IB-15).
         let mut recipes = Vec::new();
-        if percent(u, 80)? {
+        let without_recipes = percent(u, 25)?;
+        if !without_recipes {
             for c in &consumers {
                 if !recipes.is_empty() && percent(u, 30)? {
                     break;
@@ -534,7 +566,12 @@ impl Gen {
                     },
                 },
             };
-        match u.int_in_range(0..=11u8)? {
+        let finisher = if without_recipes && percent(u, 60)? {
+            7
+        } else {
+            u.int_in_range(0..=11u8)?
+        };
+        match finisher {
             0..=2 => raw.push(Gen::call(
                 owner.clone(),
                 region.clone(),
@@ -581,6 +618,239 @@ impl Gen {
                     unshare(&share, Vec::new(), true),
                 ));
             }
+            _ => {}
+        }
+        Ok(self.filter(raw))
+    }
+
+    fn org_share(&mut self, u: &mut Unstructured) -> R<Vec<Call>> {
+        let mut raw = Vec::new();
+        // The management account: of a hot organization, or a new one.
+        let (manager, region) = match self.hot(u, Cat::Org)? {
+            Some(e) if percent(u, 50)? => (e.account, e.region),
+            _ => {
+                let (m, r) = (self.any_account(u)?, self.region(u)?);
+                let organization = self.fresh(Cat::Org);
+                self.record(Cat::Org, &organization, &m, &r);
+                raw.push(Gen::call(
+                    m.clone(),
+                    r.clone(),
+                    Op::CreateOrganization {
+                        organization,
+                        feature_set: None,
+                    },
+                ));
+                (m, r)
+            }
+        };
+        let member = self.other_account(u, &manager)?;
+        raw.push(Gen::call(
+            manager.clone(),
+            region.clone(),
+            Op::InviteAccountToOrganization {
+                account: member.clone(),
+            },
+        ));
+        let outer = self.fresh(Cat::Ou);
+        self.record(Cat::Ou, &outer, &manager, &region);
+        raw.push(Gen::call(
+            manager.clone(),
+            region.clone(),
+            Op::CreateOrganizationalUnit {
+                ou: outer.clone(),
+                parent: Parent::Root,
+            },
+        ));
+        // Mostly a nested OU: membership of the outer OU is then through the tree (ORG-11).
+        let home = if percent(u, 70)? {
+            let inner = self.fresh(Cat::Ou);
+            self.record(Cat::Ou, &inner, &manager, &region);
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::CreateOrganizationalUnit {
+                    ou: inner.clone(),
+                    parent: Parent::Ou(outer.clone()),
+                },
+            ));
+            inner
+        } else {
+            outer.clone()
+        };
+        raw.push(Gen::call(
+            manager.clone(),
+            region.clone(),
+            Op::MoveAccount {
+                account: member.clone(),
+                source: Parent::Root,
+                destination: Parent::Ou(home.clone()),
+            },
+        ));
+        if percent(u, 50)? {
+            // A portfolio shared with the outer OU (SC-22), used by the member's end user.
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::EnableAWSOrganizationsAccess,
+            ));
+            let (portfolio, created) = self.reuse_or_fresh(u, Cat::Portfolio, &manager, &region)?;
+            if created {
+                raw.push(Gen::call(
+                    manager.clone(),
+                    region.clone(),
+                    Op::CreatePortfolio {
+                        portfolio: portfolio.clone(),
+                        display_name: None,
+                        provider_name: None,
+                    },
+                ));
+            }
+            let (product, created) = self.reuse_or_fresh(u, Cat::Product, &manager, &region)?;
+            if created {
+                let version = self.fresh(Cat::Version);
+                self.versions
+                    .entry(product.clone())
+                    .or_default()
+                    .push(version.clone());
+                raw.push(Gen::call(
+                    manager.clone(),
+                    region.clone(),
+                    Op::CreateProduct {
+                        product: product.clone(),
+                        version,
+                    },
+                ));
+            }
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::AssociateProductWithPortfolio {
+                    product: product.clone(),
+                    portfolio: portfolio.clone(),
+                    source_portfolio: None,
+                },
+            ));
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::CreatePortfolioShare {
+                    portfolio: portfolio.clone(),
+                    target: ShareTarget::OrganizationalUnit(outer.clone()),
+                    share_tag_options: false,
+                    share_principals: percent(u, 30)?,
+                },
+            ));
+            let entry = Entry {
+                name: portfolio.clone(),
+                account: manager.clone(),
+                region: region.clone(),
+            };
+            self.offer(Cat::Portfolio, Some(&entry), &member);
+            let user = self.iam_of(u, &mut raw, Cat::User, &member, &region)?;
+            raw.push(Gen::call(
+                member.clone(),
+                region.clone(),
+                Op::AssociatePrincipalWithPortfolio {
+                    portfolio,
+                    principal: PortfolioPrincipal::Iam {
+                        kind: IamKind::User,
+                        name: user,
+                        account: None,
+                    },
+                },
+            ));
+        } else {
+            // A component shared with the outer OU through RAM (RAM-23), and the member's
+            // recipe on it.
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::EnableSharingWithAwsOrganization,
+            ));
+            let component = self.fresh(Cat::Component);
+            self.ib.push(IbEntry {
+                kind: IbKind::Component,
+                entry: Entry {
+                    name: component.clone(),
+                    account: manager.clone(),
+                    region: region.clone(),
+                },
+                version: "1.0.0".to_owned(),
+            });
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::CreateComponent {
+                    component: component.clone(),
+                    version: "1.0.0".to_owned(),
+                    kms_key: None,
+                },
+            ));
+            let share = self.fresh(Cat::Share);
+            self.record(Cat::Share, &share, &manager, &region);
+            raw.push(Gen::call(
+                manager.clone(),
+                region.clone(),
+                Op::CreateResourceShare {
+                    share,
+                    resources: vec![RamResource {
+                        kind: IbKind::Component,
+                        resource: IbRef {
+                            owner: None,
+                            name: component.clone(),
+                            version: Some("1.0.0".to_owned()),
+                            build: None,
+                        },
+                    }],
+                    principals: vec![RamPrincipal::OrganizationalUnit(outer.clone())],
+                    allow_external_principals: None,
+                    retain_sharing_on_account_leave_organization: percent(u, 30)?,
+                },
+            ));
+            if percent(u, 60)? {
+                let recipe = self.fresh(Cat::ImageRecipe);
+                self.ib.push(IbEntry {
+                    kind: IbKind::ImageRecipe,
+                    entry: Entry {
+                        name: recipe.clone(),
+                        account: member.clone(),
+                        region: region.clone(),
+                    },
+                    version: "1.0.0".to_owned(),
+                });
+                raw.push(Gen::call(
+                    member.clone(),
+                    region.clone(),
+                    Op::CreateImageRecipe {
+                        recipe,
+                        version: "1.0.0".to_owned(),
+                        components: vec![IbRef {
+                            owner: Some(manager.clone()),
+                            name: component,
+                            version: Some("1.0.0".to_owned()),
+                            build: None,
+                        }],
+                        parent_image: ParentImage::Ami("ami-0abc".to_owned()),
+                    },
+                ));
+            }
+        }
+        // The finisher: the member moves out of the shared subtree, back, or leaves.
+        match u.int_in_range(0..=5u8)? {
+            0..=1 => raw.push(Gen::call(
+                manager,
+                region,
+                Op::MoveAccount {
+                    account: member,
+                    source: Parent::Ou(home),
+                    destination: Parent::Root,
+                },
+            )),
+            2 => raw.push(Gen::call(
+                manager,
+                region,
+                Op::RemoveAccountFromOrganization { account: member },
+            )),
             _ => {}
         }
         Ok(self.filter(raw))
