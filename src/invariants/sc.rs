@@ -1250,8 +1250,19 @@ fn provisioned_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
             ),
             Some(lp) => {
                 // SC-54, SC-59: a launch role in the end user's own account (LocalRoleName) must
-                // exist there for the launch to succeed.
-                let own_role = pp.launch_role.as_deref().and_then(|r| {
+                // exist there for the launch to succeed; a role ARN is used as-is (SC-60), even
+                // when it names the end user's account.
+                let local = s
+                    .before
+                    .visible_portfolio(account, region, &lp.portfolio)
+                    .is_some_and(|v| {
+                        v.constraints().iter().any(|c| {
+                            c.kind == "LAUNCH"
+                                && lp.constraints.contains(&c.name)
+                                && matches!(arn::launch_role(&c.parameters), LaunchRole::Local(_))
+                        })
+                    });
+                let own_role = pp.launch_role.as_deref().filter(|_| local).and_then(|r| {
                     let a = arn::parse(r)?;
                     (Some(a.account) == s.after.id_of(account))
                         .then(|| a.resource.strip_prefix("role/"))
