@@ -79,8 +79,12 @@ fn org_sharing(ix: &Index<'_>, owner: &Name) -> bool {
         .is_some_and(|o| o.ram_sharing_enabled)
 }
 
-fn retained(ix: &Index<'_>, owner: &Name, share: &ResourceShareView, x: &Name) -> Cover {
-    if share.retain_sharing_on_account_leave_organization && !ix.orgs.same_org(x, owner) {
+/// A share that retains leavers possibly covers any account the node does not: the account may
+/// have left (RAM-24), and whether a retained leaver that joins the organization again keeps its
+/// access is not settled by RULES.md (the model keeps it; SC-33's grandfathered accounts follow
+/// the tree again), so either is accepted.
+fn retained(_ix: &Index<'_>, _owner: &Name, share: &ResourceShareView, _x: &Name) -> Cover {
+    if share.retain_sharing_on_account_leave_organization {
         Cover::Maybe
     } else {
         Cover::No
