@@ -12,6 +12,7 @@ mod ci_templates;
 mod cli;
 mod conform;
 mod explore;
+mod faults;
 mod fuzz_regressions;
 mod indexes;
 mod invariants;
