@@ -152,15 +152,22 @@ fn every_fault_is_caught_by_its_invariant() {
 
 #[test]
 fn check_with_a_fault_fails_and_prints_the_shrunk_scenario() {
-    // No scenarios: `check` runs them against the correct model, which this test is not about.
-    let empty = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-scenarios");
-    std::fs::create_dir_all(&empty).unwrap();
+    // One small scenario: `check` runs the scenarios against the correct model, which this test
+    // is not about.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("one-scenario");
+    std::fs::create_dir_all(&dir).unwrap();
+    let one = "sc/rejecting_a_share_that_does_not_exist_is_not_found.ron";
+    std::fs::copy(
+        super::scenarios::root().join("scenarios").join(one),
+        dir.join("one.ron"),
+    )
+    .unwrap();
+    let scenarios = &dir;
     let faults: Vec<Fault> = Fault::all().collect();
     let outputs: Vec<(Fault, std::process::Output)> = std::thread::scope(|s| {
         let handles: Vec<_> = faults
             .iter()
             .map(|&fault| {
-                let empty = &empty;
                 s.spawn(move || {
                     let out = Command::new(env!("CARGO_BIN_EXE_sharesim"))
                         .args(["check", "--quiet", "--shrink-time", "20s"])
@@ -168,7 +175,7 @@ fn check_with_a_fault_fails_and_prints_the_shrunk_scenario() {
                         .args(["--steps-per-seed", &STEPS.to_string()])
                         .args(["--seed", &seed(fault).to_string()])
                         .arg("--scenarios")
-                        .arg(empty)
+                        .arg(scenarios)
                         .args(["--fault", fault.name()])
                         .env("NO_COLOR", "1")
                         .output()
