@@ -1,7 +1,8 @@
 //! The CI templates users copy (.github/workflows/, .clusterfuzzlite/) are checked here, because
 //! nothing else runs them before a user does: the YAML parses and has the shape GitHub Actions
 //! needs, the `sharesim check` flags they pass exist, .clusterfuzzlite/build.sh is valid bash and
-//! copies exactly the fuzz targets of fuzz/fuzz_targets/ (run against a stand-in `cargo`). That
+//! copies exactly the fuzz targets of fuzz/fuzz_targets/ (run against a stand-in `cargo`), and
+//! the nightly step that collects a shrunk scenario makes a loadable RON file of a real report. That
 //! the nextest shards cover every scenario test exactly once is checked by .ci/partition-check,
 //! which needs cargo-nextest and a built workspace, so it runs from .ci/run, not here.
 
@@ -267,5 +268,108 @@ fn build_sh_copies_exactly_the_fuzz_targets() {
         log_text.starts_with("fuzz build -O"),
         "build.sh must build with `cargo fuzz build -O`: {log_text}"
     );
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+/// The script of the step named `name` in a workflow: the block under its `run: |`, dedented.
+fn step_script(workflow: &str, name: &str) -> String {
+    let lines: Vec<&str> = workflow.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_start() == format!("- name: {name}"))
+        .unwrap_or_else(|| panic!("no step named {name:?}"));
+    let run = (start..lines.len())
+        .find(|&i| lines[i].trim_start() == "run: |")
+        .unwrap_or_else(|| panic!("step {name:?} has no `run: |` block"));
+    let key_indent = lines[run].len() - lines[run].trim_start().len();
+    let body: Vec<&str> = lines[run + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > key_indent)
+        .copied()
+        .collect();
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    body.iter()
+        .map(|l| l.get(indent..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The nightly explorer job uploads the shrunk scenario of a failure as a RON file that loads as
+/// a scenario (from a real `sharesim check --format json` report with a zoo fault on), and
+/// nothing when the run passed. Needs jq, as the job does (GitHub's runners have it).
+#[test]
+fn the_nightly_job_turns_a_check_report_into_a_ron_regression() {
+    if Command::new("jq").arg("--version").output().is_err() {
+        eprintln!("jq is not installed: the nightly collection step was not run");
+        return;
+    }
+    let workflow = std::fs::read_to_string(root().join(".github/workflows/nightly.yml")).unwrap();
+    let script = step_script(&workflow, "Collect the shrunk scenario as RON");
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nightly-collect");
+    let _ = std::fs::remove_dir_all(&base);
+    let suite = base.join("suite");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::copy(
+        root().join("scenarios/sc/share_import_and_launch.ron"),
+        suite.join("one.ron"),
+    )
+    .unwrap();
+    for (dir, fault) in [("failing", Some("share-leaks-region")), ("passing", None)] {
+        let work = base.join(dir);
+        std::fs::create_dir_all(&work).unwrap();
+        let mut check = Command::new(env!("CARGO_BIN_EXE_sharesim"));
+        check.args([
+            "check",
+            "--steps",
+            "1000",
+            "--format",
+            "json",
+            "--scenarios",
+        ]);
+        check.arg(&suite);
+        if let Some(fault) = fault {
+            check.args(["--fault", fault]);
+        }
+        let report = check.output().unwrap();
+        std::fs::write(work.join("check-report.json"), &report.stdout).unwrap();
+        let out = Command::new("bash")
+            .args(["-euo", "pipefail", "-c", &script])
+            .current_dir(&work)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "the step failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ron: Vec<PathBuf> = std::fs::read_dir(work.join("regressions"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        if fault.is_none() {
+            assert!(ron.is_empty(), "a passing run uploaded {ron:?}");
+            continue;
+        }
+        assert_eq!(ron.len(), 1, "{ron:?}");
+        let scenario = sharesim::scenario::load::load(&ron[0])
+            .unwrap_or_else(|e| panic!("{} does not load: {e}", ron[0].display()));
+        let found_by = scenario
+            .found_by
+            .expect("a regression says how it was found");
+        assert_eq!(found_by.driver, "explorer");
+        assert!(
+            ron[0]
+                .to_string_lossy()
+                .ends_with(&format!("explorer-seed-{}.ron", found_by.seed)),
+            "{}",
+            ron[0].display()
+        );
+    }
     std::fs::remove_dir_all(&base).unwrap();
 }
