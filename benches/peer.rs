@@ -21,6 +21,9 @@
 //! `cargo bench --bench peer`; environment:
 //! - `SHARESIM_PEER_SEEDS` (10): seeds per fault and driver;
 //! - `SHARESIM_PEER_SECONDS` (10): time budget per run;
+//! - `SHARESIM_PEER_FUZZ_SECONDS` (as `SHARESIM_PEER_SECONDS`): libFuzzer's budget per run
+//!   (`-max_total_time`, whole seconds);
+//! - `SHARESIM_PEER_FUZZ_ARGS` (none): more libFuzzer flags, separated by spaces;
 //! - `SHARESIM_PEER_FAULTS` (all): comma-separated fault names;
 //! - `SHARESIM_PEER_DRIVERS` (`sharesim,proptest,libfuzzer`);
 //! - `SHARESIM_PEER_MAX_LEN` (1000): the longest proptest case.
@@ -132,6 +135,12 @@ fn ratio(a: f64, b: f64, budget: f64) -> String {
 fn main() {
     let seeds: u64 = env("SHARESIM_PEER_SEEDS", 10);
     let budget = Duration::from_secs(env("SHARESIM_PEER_SECONDS", 10));
+    let fuzz_budget = Duration::from_secs(env("SHARESIM_PEER_FUZZ_SECONDS", budget.as_secs()));
+    let fuzz_args: Vec<String> = std::env::var("SHARESIM_PEER_FUZZ_ARGS")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
     let max_len: usize = env("SHARESIM_PEER_MAX_LEN", proptest_sm::MAX_LEN);
     let drivers: Vec<String> = std::env::var("SHARESIM_PEER_DRIVERS")
         .unwrap_or_else(|_| "sharesim,proptest,libfuzzer".into())
@@ -167,7 +176,8 @@ fn main() {
         0.0
     };
     println!(
-        "seeds {seeds}, budget {budget_text} per run, proptest cases of 1..={max_len} calls, drivers {}",
+        "seeds {seeds}, budget {budget_text} per run (libFuzzer {}s, extra flags {fuzz_args:?}), proptest cases of 1..={max_len} calls, drivers {}",
+        fuzz_budget.as_secs(),
         drivers.join(",")
     );
     println!(
@@ -181,8 +191,15 @@ fn main() {
                 let d = match driver.as_str() {
                     "sharesim" => sharesim_run(fault, seed, budget),
                     "proptest" => proptest_sm::run(fault, seed, budget, max_len),
-                    _ => libfuzzer::run(fault.name(), seed, budget, fuzz_overhead, &scratch)
-                        .unwrap_or_else(|e| panic!("{e}")),
+                    _ => libfuzzer::run(
+                        fault.name(),
+                        seed,
+                        fuzz_budget,
+                        &fuzz_args,
+                        fuzz_overhead,
+                        &scratch,
+                    )
+                    .unwrap_or_else(|e| panic!("{e}")),
                 };
                 println!(
                     "{:<36} {seed:>4} {driver:<9} {:>6} {:>8} {:>8.3} {:>8.2}  {:<10} {}",

@@ -13,11 +13,12 @@
 //! time to draw and check the padding, then the shrink's wall and CPU time (this thread's, from
 //! /proc), the candidates tested and the final length.
 //!
-//! `cargo bench --bench shrinking`; `SHARESIM_BENCH_LENGTHS=1000,10000` picks the lengths,
-//! `SHARESIM_BENCH_SHRINK_SECONDS=300` the time budget per shrink,
+//! `cargo bench --bench shrinking`; environment: `SHARESIM_BENCH_LENGTHS=1000,10000` picks
+//! the lengths, `SHARESIM_BENCH_SHRINK_SECONDS=300` the time budget per shrink,
 //! `SHARESIM_BENCH_PAD_SECONDS=600` the time budget for drawing and checking one padding (a
 //! length whose padding is not ready in time is reported and skipped: the cost of a checked
-//! step grows with the world, so very long paddings take long).
+//! step grows with the world), and `SHARESIM_BENCH_BREAKDOWN=1` adds one timed replay of each
+//! padded sequence, split into apply, observe and check.
 
 // PANIC SAFETY: benchmark code.
 #![allow(
@@ -176,6 +177,38 @@ fn padded(
     Some(out)
 }
 
+/// One replay of `calls` on the broken model (what each of the shrinker's tests does): its CPU
+/// time, and how its wall time splits between `World::apply`, `World::observe` and the checker.
+fn replay_breakdown(spec: &WorldSpec, calls: &[Call], checker: &dyn StepChecker, broken: Model) {
+    let cpu_start = cpu::thread();
+    let mut world = broken(spec);
+    let mut before = world.observe();
+    let mut parts = [Duration::ZERO; 3];
+    for call in calls {
+        let t0 = Instant::now();
+        let outcome = StepOutcome::from(&world.apply(call));
+        let t1 = Instant::now();
+        let after = world.observe();
+        let t2 = Instant::now();
+        let _ = checker.check_step(&before, call, &outcome, &after);
+        let t3 = Instant::now();
+        parts[0] += t1 - t0;
+        parts[1] += t2 - t1;
+        parts[2] += t3 - t2;
+        before = after;
+    }
+    let cpu = cpu::thread() - cpu_start;
+    let total: f64 = parts.iter().map(Duration::as_secs_f64).sum();
+    let share = |d: Duration| 100.0 * d.as_secs_f64() / total.max(1e-9);
+    println!(
+        "{:>8} one replay: {cpu:.2} CPU s, {total:.2} wall s: apply {:.0} %, observe {:.0} %, check {:.0} %",
+        calls.len(),
+        share(parts[0]),
+        share(parts[1]),
+        share(parts[2]),
+    );
+}
+
 fn main() {
     let lengths: Vec<usize> = std::env::var("SHARESIM_BENCH_LENGTHS")
         .unwrap_or_else(|_| "1000,10000,100000".into())
@@ -194,6 +227,7 @@ fn main() {
             .and_then(|s| s.parse().ok())
             .unwrap_or(600),
     );
+    let breakdown = std::env::var("SHARESIM_BENCH_BREAKDOWN").is_ok_and(|v| v == "1");
     let small = explore::world_spec();
     let mut spec = small.clone();
     spec.accounts
@@ -235,6 +269,9 @@ fn main() {
             );
             continue;
         };
+        if breakdown {
+            replay_breakdown(&spec, &seq, checker.as_ref(), &broken);
+        }
         let start = Instant::now();
         let cpu_start = cpu::thread();
         let shrunk = sharesim::shrink::shrink_against(

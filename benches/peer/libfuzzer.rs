@@ -49,7 +49,7 @@ struct Outcome {
     steps: Option<usize>,
     /// The violated invariant.
     invariant: Option<String>,
-    /// Inputs executed (`stat::number_executed_units`).
+    /// Inputs executed (`stat::number_of_executed_units`).
     executed: Option<u64>,
 }
 
@@ -102,7 +102,7 @@ fn cargo_fuzz_run(fault: Option<&str>, args: &[String], scratch: &Path) -> Resul
             detected.get_or_insert(now);
             steps = n.trim().parse().ok();
         }
-        if let Some(n) = line.strip_prefix("stat::number_executed_units:") {
+        if let Some(n) = line.strip_prefix("stat::number_of_executed_units:") {
             executed = n.trim().parse().ok();
         }
         if line.contains("is not a fault of the zoo") {
@@ -151,19 +151,21 @@ pub fn overhead(scratch: &Path) -> Result<f64, String> {
     Ok(xs[1])
 }
 
-/// Runs libFuzzer against `fault` with `-seed=seed+1` for at most `budget`.
+/// Runs libFuzzer against `fault` with `-seed=seed+1` for at most `budget`, with `extra` flags.
 pub fn run(
     fault: &str,
     seed: u64,
     budget: Duration,
+    extra: &[String],
     overhead: f64,
     scratch: &Path,
 ) -> Result<Detection, String> {
     let dir = scratch.join(format!("{fault}-{seed}"));
-    let args = [
+    let mut args = vec![
         format!("-seed={}", seed + 1),
         format!("-max_total_time={}", budget.as_secs().max(1)),
     ];
+    args.extend(extra.iter().cloned());
     let o = cargo_fuzz_run(Some(fault), &args, &dir)?;
     let _ = std::fs::remove_dir_all(&dir);
     let caught = o.steps.is_some();
