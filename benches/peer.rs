@@ -24,6 +24,8 @@
 //! - `SHARESIM_PEER_FUZZ_SECONDS` (as `SHARESIM_PEER_SECONDS`): libFuzzer's budget per run
 //!   (`-max_total_time`, whole seconds);
 //! - `SHARESIM_PEER_FUZZ_ARGS` (none): more libFuzzer flags, separated by spaces;
+//! - `SHARESIM_PEER_FUZZ_CORPUS` (`regressions`): `empty` runs libFuzzer without the checked-in
+//!   seed inputs of `fuzz/regressions/ops/`;
 //! - `SHARESIM_PEER_FAULTS` (all): comma-separated fault names;
 //! - `SHARESIM_PEER_DRIVERS` (`sharesim,proptest,libfuzzer`);
 //! - `SHARESIM_PEER_MAX_LEN` (1000): the longest proptest case.
@@ -176,8 +178,13 @@ fn main() {
         0.0
     };
     println!(
-        "seeds {seeds}, budget {budget_text} per run (libFuzzer {}s, extra flags {fuzz_args:?}), proptest cases of 1..={max_len} calls, drivers {}",
+        "seeds {seeds}, budget {budget_text} per run (libFuzzer {}s, seed inputs {}, extra flags {fuzz_args:?}), proptest cases of 1..={max_len} calls, drivers {}",
         fuzz_budget.as_secs(),
+        if libfuzzer::seeded() {
+            "fuzz/regressions/ops"
+        } else {
+            "none"
+        },
         drivers.join(",")
     );
     println!(

@@ -3,8 +3,11 @@
 //! The fault is selected by the environment variable `SHARESIM_FAULT`, which the target's body
 //! (`sharesim::fuzzing::ops_target`) reads once; the target itself stays glue. A run gets a fresh,
 //! empty corpus and artifact directory, `-seed=N` (libFuzzer's seed 0 means "random", so the
-//! bench passes `seed + 1`) and `-max_total_time`. libFuzzer's other options keep their defaults
-//! (a user's first run), so inputs start short and grow (`-len_control`).
+//! bench passes `seed + 1`) and `-max_total_time`; libFuzzer's other options keep their
+//! defaults. By default the checked-in inputs of `fuzz/regressions/ops/` are read as seeds, as
+//! `.ci/fuzz` runs the target; with no seeds (`SHARESIM_PEER_FUZZ_CORPUS=empty`, a user's first
+//! `cargo fuzz run`) libFuzzer starts from one-byte inputs and grows them slowly
+//! (`-len_control`), and in a few seconds rarely reaches a sequence long enough for a fault.
 //!
 //! Timing: cargo's up-to-date check and the process start are not the fuzzer's work, so wall
 //! time runs from the first line libFuzzer prints (`INFO: ...`) to the line of the panic message
@@ -53,6 +56,12 @@ struct Outcome {
     executed: Option<u64>,
 }
 
+/// Whether runs read `fuzz/regressions/ops/` as seeds (`SHARESIM_PEER_FUZZ_CORPUS`, `regressions`
+/// by default, or `empty`).
+pub fn seeded() -> bool {
+    std::env::var("SHARESIM_PEER_FUZZ_CORPUS").map_or(true, |v| v != "empty")
+}
+
 fn cargo_fuzz_run(fault: Option<&str>, args: &[String], scratch: &Path) -> Result<Outcome, String> {
     let corpus = scratch.join("corpus");
     let artifacts = scratch.join("artifacts");
@@ -60,9 +69,12 @@ fn cargo_fuzz_run(fault: Option<&str>, args: &[String], scratch: &Path) -> Resul
         std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
     }
     let mut cmd = Command::new("cargo");
-    cmd.args(["fuzz", "run", "-s", "none", "ops"])
-        .arg(&corpus)
-        .arg("--")
+    cmd.args(["fuzz", "run", "-s", "none", "ops"]).arg(&corpus);
+    if seeded() {
+        // After the scratch corpus: libFuzzer writes new inputs into the first directory only.
+        cmd.arg(fuzz_dir().join("regressions").join("ops"));
+    }
+    cmd.arg("--")
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .arg("-print_final_stats=1")
         .args(args)
