@@ -117,6 +117,7 @@ fn padded(
     (failing, invariant): (&[Call], &str),
     (checker, broken): (&dyn StepChecker, Model),
     deadline: Instant,
+    reached: &mut usize,
 ) -> Option<Vec<Call>> {
     let mut pad_spec = explore::world_spec();
     pad_spec.accounts = ["f", "g", "h", "i", "j"]
@@ -130,6 +131,7 @@ fn padded(
     let mut tracks = (Track::new(spec, broken), Track::new(spec, &reference));
     let mut rollbacks = 0;
     while out.len() < n {
+        *reached = (*reached).max(out.len());
         if Instant::now() >= deadline {
             return None;
         }
@@ -252,6 +254,7 @@ fn main() {
     for &n in &lengths {
         let pad_start = Instant::now();
         let deadline = pad_start + pad_budget;
+        let mut reached = 0;
         let padded = (0..5).find_map(|seed| {
             padded(
                 &spec,
@@ -260,12 +263,13 @@ fn main() {
                 (&calls, &invariant),
                 (checker.as_ref(), &broken),
                 deadline,
+                &mut reached,
             )
         });
         let pad = pad_start.elapsed().as_secs_f64();
         let Some(seq) = padded else {
             println!(
-                "{n:>8} {pad:>10.2} no padding of this length keeps the failure within the padding budget (skipped)"
+                "{n:>8} {pad:>10.2} no padding keeps the failure within the padding budget (skipped; {reached} padding calls drawn and checked)"
             );
             continue;
         };
