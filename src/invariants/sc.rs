@@ -744,10 +744,27 @@ fn pending(
             PortfolioShareType::Imported => p.item.shares.iter().any(|s| {
                 !s.accepted && matches!(&s.target, ShareTarget::Account(x) if x == account)
             }),
-            PortfolioShareType::AwsOrganizations => p.item.shares.iter().any(|s| {
-                !matches!(s.target, ShareTarget::Account(_))
-                    && ix.orgs.covers(Node::of_target(&s.target), account)
-            }),
+            PortfolioShareType::AwsOrganizations => {
+                let nodes = || {
+                    p.item
+                        .shares
+                        .iter()
+                        .filter(|s| !matches!(s.target, ShareTarget::Account(_)))
+                };
+                // While access is disabled the covered set is frozen, and an account that left
+                // the organization meanwhile keeps what it had, a rejected share included
+                // (SC-33, A-16): any node share of the owner backs it then, as for imports.
+                let frozen = ix
+                    .orgs
+                    .view_of(&ps.owner)
+                    .is_none_or(|o| o.sc_access != "ENABLED")
+                    || !ix.orgs.same_org(account, &ps.owner);
+                if frozen {
+                    nodes().next().is_some()
+                } else {
+                    nodes().any(|s| ix.orgs.covers(Node::of_target(&s.target), account))
+                }
+            }
             PortfolioShareType::AwsServicecatalog => false,
         });
         if !backed {
