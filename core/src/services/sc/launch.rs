@@ -8,7 +8,9 @@
 //! role's account provisions and pays (SC-12).
 
 use super::constraints::{self, Applied};
-use super::{Access, Constraint, Provisioned, invalid, not_found, sharing, visible_portfolio};
+use super::{
+    Access, Constraint, Portfolio, Provisioned, invalid, not_found, sharing, visible_portfolio,
+};
 use crate::error::{ApiError, Exception, reject};
 use crate::name::{Name, Region};
 use crate::observe::{LaunchPathView, ProvisionedProductView};
@@ -16,7 +18,7 @@ use crate::op::{ConstraintParameters, IamKind, PortfolioPrincipal, Principal};
 use crate::response::{ProductSummary, Response};
 use crate::services::iam;
 use crate::world::{Ctx, World};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether end user `principal` of `account` is associated with the principal set (SC-58): by
 /// its own IAM association, a group it belongs to, or a matching IAM_PATTERN (IAM-02).
@@ -111,6 +113,32 @@ impl Path<'_> {
     }
 }
 
+/// Whether `portfolio` (named `pname`) gives `principal` of `account` a launch path to each of
+/// its products (SC-58), whatever the Region: `Some(via_shared_pattern)` when the end user is
+/// associated through the account's own portfolio or its import (SC-39), `None` otherwise.
+pub(super) fn reach(
+    world: &World,
+    account: &Name,
+    principal: &Principal,
+    pname: &Name,
+    p: &Portfolio,
+) -> Option<bool> {
+    if &p.owner == account {
+        return associated(world, account, principal, &p.principals).then_some(false);
+    }
+    let import = world.sc.imports.get(&(account.clone(), pname.clone()))?;
+    if associated(world, account, principal, &import.principals) {
+        return Some(false);
+    }
+    associated(
+        world,
+        account,
+        principal,
+        &sharing::principals_seen(world, account, pname),
+    )
+    .then_some(true)
+}
+
 /// The launch paths of `principal` in `account` for `product` in `region` (SC-58), with the
 /// effective constraints per path (SC-55, SC-60).
 pub(super) fn paths<'w>(
@@ -131,33 +159,76 @@ pub(super) fn paths<'w>(
         if &p.region != region {
             continue;
         }
-        let (direct, shared) = if &p.owner == account {
-            (associated(world, account, principal, &p.principals), false)
-        } else if let Some(import) = world.sc.imports.get(&(account.clone(), pname.clone())) {
-            let direct = associated(world, account, principal, &import.principals);
-            let shared = !direct
-                && associated(
-                    world,
-                    account,
-                    principal,
-                    &sharing::principals_seen(world, account, pname),
-                );
-            (direct, shared)
-        } else {
-            continue;
-        };
-        if !direct && !shared {
+        if let Some(shared) = reach(world, account, principal, pname, p) {
+            out.push(path(world, pname, p, product, shared));
+        }
+    }
+    out
+}
+
+/// The path through `p` (named `pname`) to `product`, with its effective constraints (SC-55).
+pub(super) fn path<'w>(
+    world: &'w World,
+    pname: &'w Name,
+    p: &'w Portfolio,
+    product: &Name,
+    via_shared_pattern: bool,
+) -> Path<'w> {
+    Path {
+        portfolio: pname,
+        owner: &p.owner,
+        effective: constraints::applied(world, pname, product)
+            .into_iter()
+            .filter(|a| a.effective)
+            .collect(),
+        via_shared_pattern,
+    }
+}
+
+/// The portfolios visible to `account` in `region`, by name: its own and its imports (a
+/// portfolio it both owns and imports once).
+pub(super) fn visible_portfolios<'w>(
+    world: &'w World,
+    account: &Name,
+    region: &Region,
+) -> BTreeMap<&'w Name, &'w Portfolio> {
+    let owned = world
+        .sc
+        .owned_portfolios
+        .get(&(account.clone(), region.clone()))
+        .into_iter()
+        .flatten();
+    let imported = world
+        .sc
+        .imports
+        .range((account.clone(), Name::new(""))..)
+        .take_while(|((a, _), _)| a == account)
+        .map(|((_, p), _)| p);
+    owned
+        .chain(imported)
+        .filter_map(|n| world.sc.portfolios.get_key_value(n))
+        .filter(|(_, p)| &p.region == region)
+        .collect()
+}
+
+/// The number of launch paths of `principal` in `account` in `region` per product it can
+/// launch (SC-58): one pass over the visible portfolios, without the paths' constraints. A
+/// launch path's portfolio is owned or imported by `account`, so this counts exactly the paths
+/// `paths` would return for each product.
+fn path_counts<'w>(
+    world: &'w World,
+    account: &Name,
+    principal: &Principal,
+    region: &Region,
+) -> BTreeMap<&'w Name, usize> {
+    let mut out: BTreeMap<&Name, usize> = BTreeMap::new();
+    for (pname, p) in visible_portfolios(world, account, region) {
+        if reach(world, account, principal, pname, p).is_none() {
             continue;
         }
-        out.push(Path {
-            portfolio: pname,
-            owner: &p.owner,
-            effective: constraints::applied(world, pname, product)
-                .into_iter()
-                .filter(|a| a.effective)
-                .collect(),
-            via_shared_pattern: shared,
-        });
+        for product in p.products.keys() {
+            *out.entry(product).or_default() += 1;
+        }
     }
     out
 }
@@ -279,28 +350,6 @@ pub(super) fn list_launch_paths(
     Ok(Response::LaunchPaths(out))
 }
 
-/// The products of the portfolios visible to `account` in `region`: its own and its imports.
-fn candidate_products(world: &World, account: &Name, region: &Region) -> BTreeSet<Name> {
-    let owned = world
-        .sc
-        .owned_portfolios
-        .get(&(account.clone(), region.clone()))
-        .into_iter()
-        .flatten();
-    let imported = world
-        .sc
-        .imports
-        .range((account.clone(), Name::new(""))..)
-        .take_while(|((a, _), _)| a == account)
-        .map(|((_, p), _)| p);
-    owned
-        .chain(imported)
-        .filter_map(|p| world.sc.portfolios.get(p))
-        .filter(|p| &p.region == region)
-        .flat_map(|p| p.products.keys().cloned())
-        .collect()
-}
-
 fn summary(world: &World, product: &Name, has_default_path: bool) -> Option<ProductSummary> {
     world.sc.products.get(product).map(|p| ProductSummary {
         name: product.clone(),
@@ -314,12 +363,9 @@ fn summary(world: &World, product: &Name, has_default_path: bool) -> Option<Prod
 pub(super) fn search_products(world: &mut World, ctx: &mut Ctx) -> Result<Response, ApiError> {
     let principal = end_user(ctx)?;
     ctx.hit("SC-62");
-    let out = candidate_products(world, &ctx.account, &ctx.region)
-        .iter()
-        .filter_map(|x| {
-            let n = paths(world, &ctx.account, &principal, &ctx.region, x).len();
-            (n > 0).then(|| summary(world, x, n == 1)).flatten()
-        })
+    let out = path_counts(world, &ctx.account, &principal, &ctx.region)
+        .into_iter()
+        .filter_map(|(x, n)| summary(world, x, n == 1))
         .collect();
     Ok(Response::Products(out))
 }

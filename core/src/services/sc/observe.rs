@@ -5,7 +5,7 @@
 //! and quota usage counts what an account owns, never what is shared with it.
 
 use super::constraints::{self, Applied};
-use super::launch::{path_view, paths, provisioned_view};
+use super::launch::{path, path_view, provisioned_view, reach, visible_portfolios};
 use super::sharing::{covers, principals_seen, share_view};
 use super::{Portfolio, constraints::kind};
 use crate::fault::Fault;
@@ -260,29 +260,17 @@ fn observe_launch_paths(world: &World, obs: &mut Observation) {
             .chain(iam.roles.iter().map(|r| Principal::Role(r.clone())))
             .collect();
         for region in world.regions() {
-            let mut products = std::collections::BTreeSet::new();
-            let owned = world
-                .sc
-                .owned_portfolios
-                .get(&(account.clone(), region.clone()))
-                .into_iter()
-                .flatten();
-            let imported = world
-                .sc
-                .imports
-                .range((account.clone(), Name::new(""))..)
-                .take_while(|((a, _), _)| a == account)
-                .map(|((_, p), _)| p);
-            for pname in owned.chain(imported) {
-                if let Some(p) = world.sc.portfolios.get(pname) {
-                    products.extend(p.products.keys().cloned());
-                }
-            }
+            // Every launch path goes through a portfolio visible in the Region (SC-58).
+            let visible = visible_portfolios(world, account, region);
             let mut views = Vec::new();
             for principal in &principals {
-                for product in &products {
-                    for path in paths(world, account, principal, region, product) {
-                        views.push(path_view(world, account, principal, product, &path));
+                for (pname, p) in &visible {
+                    let Some(shared) = reach(world, account, principal, pname, p) else {
+                        continue;
+                    };
+                    for product in p.products.keys() {
+                        let found = path(world, pname, p, product, shared);
+                        views.push(path_view(world, account, principal, product, &found));
                     }
                 }
             }
