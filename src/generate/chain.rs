@@ -88,6 +88,56 @@ impl Gen {
         Ok((name, true))
     }
 
+    /// A portfolio and a product of `account` in `region` (hot ones, or created with a first
+    /// version), with the product associated with the portfolio: the start of every chain that
+    /// shares a product. Returns (portfolio, product).
+    fn portfolio_with_product(
+        &mut self,
+        u: &mut Unstructured,
+        raw: &mut Vec<Call>,
+        account: &Name,
+        region: &Region,
+    ) -> R<(Name, Name)> {
+        let (portfolio, created) = self.reuse_or_fresh(u, Cat::Portfolio, account, region)?;
+        if created {
+            raw.push(Gen::call(
+                account.clone(),
+                region.clone(),
+                Op::CreatePortfolio {
+                    portfolio: portfolio.clone(),
+                    display_name: None,
+                    provider_name: None,
+                },
+            ));
+        }
+        let (product, created) = self.reuse_or_fresh(u, Cat::Product, account, region)?;
+        if created {
+            let version = self.fresh(Cat::Version);
+            self.versions
+                .entry(product.clone())
+                .or_default()
+                .push(version.clone());
+            raw.push(Gen::call(
+                account.clone(),
+                region.clone(),
+                Op::CreateProduct {
+                    product: product.clone(),
+                    version,
+                },
+            ));
+        }
+        raw.push(Gen::call(
+            account.clone(),
+            region.clone(),
+            Op::AssociateProductWithPortfolio {
+                product: product.clone(),
+                portfolio: portfolio.clone(),
+                source_portfolio: None,
+            },
+        ));
+        Ok((portfolio, product))
+    }
+
     /// An IAM user or role of `account` (created when there is none, or by chance).
     fn iam_of(
         &mut self,
@@ -129,48 +179,12 @@ impl Gen {
         };
         let consumer = self.other_account(u, &owner)?;
         let mut raw = Vec::new();
-        let (portfolio, created) = self.reuse_or_fresh(u, Cat::Portfolio, &owner, &region)?;
-        if created {
-            raw.push(Gen::call(
-                owner.clone(),
-                region.clone(),
-                Op::CreatePortfolio {
-                    portfolio: portfolio.clone(),
-                    display_name: None,
-                    provider_name: None,
-                },
-            ));
-        }
-        let (product, created) = self.reuse_or_fresh(u, Cat::Product, &owner, &region)?;
-        if created {
-            let version = self.fresh(Cat::Version);
-            self.versions
-                .entry(product.clone())
-                .or_default()
-                .push(version.clone());
-            raw.push(Gen::call(
-                owner.clone(),
-                region.clone(),
-                Op::CreateProduct {
-                    product: product.clone(),
-                    version,
-                },
-            ));
-        }
+        let (portfolio, product) = self.portfolio_with_product(u, &mut raw, &owner, &region)?;
         let version = self
             .versions
             .get(&product)
             .and_then(|vs| vs.last().cloned())
             .unwrap_or_else(|| Name::from("v0"));
-        raw.push(Gen::call(
-            owner.clone(),
-            region.clone(),
-            Op::AssociateProductWithPortfolio {
-                product: product.clone(),
-                portfolio: portfolio.clone(),
-                source_portfolio: None,
-            },
-        ));
         let owner_entry = Entry {
             name: portfolio.clone(),
             account: owner.clone(),
@@ -693,43 +707,8 @@ impl Gen {
                 region.clone(),
                 Op::EnableAWSOrganizationsAccess,
             ));
-            let (portfolio, created) = self.reuse_or_fresh(u, Cat::Portfolio, &manager, &region)?;
-            if created {
-                raw.push(Gen::call(
-                    manager.clone(),
-                    region.clone(),
-                    Op::CreatePortfolio {
-                        portfolio: portfolio.clone(),
-                        display_name: None,
-                        provider_name: None,
-                    },
-                ));
-            }
-            let (product, created) = self.reuse_or_fresh(u, Cat::Product, &manager, &region)?;
-            if created {
-                let version = self.fresh(Cat::Version);
-                self.versions
-                    .entry(product.clone())
-                    .or_default()
-                    .push(version.clone());
-                raw.push(Gen::call(
-                    manager.clone(),
-                    region.clone(),
-                    Op::CreateProduct {
-                        product: product.clone(),
-                        version,
-                    },
-                ));
-            }
-            raw.push(Gen::call(
-                manager.clone(),
-                region.clone(),
-                Op::AssociateProductWithPortfolio {
-                    product: product.clone(),
-                    portfolio: portfolio.clone(),
-                    source_portfolio: None,
-                },
-            ));
+            let (portfolio, _product) =
+                self.portfolio_with_product(u, &mut raw, &manager, &region)?;
             raw.push(Gen::call(
                 manager.clone(),
                 region.clone(),
