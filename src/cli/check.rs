@@ -37,8 +37,8 @@ pub struct Args {
     /// The first explorer seed; seeds run in order from it.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Calls per explorer seed.
-    #[arg(long, default_value_t = 1000)]
+    /// Calls per explorer seed (at least 1).
+    #[arg(long, default_value_t = 1000, value_parser = super::at_least_one)]
     pub steps_per_seed: usize,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -171,7 +171,7 @@ pub fn main(args: &Args) -> i32 {
             f,
             reproduce(
                 f,
-                args.steps_per_seed.max(1),
+                args.steps_per_seed,
                 fault_name(args),
                 !explore::KNOWN_VIOLATIONS.is_empty(),
             ),
@@ -299,7 +299,7 @@ fn explore_budget(args: &Args) -> explore::Campaign {
     let opts = CampaignOptions {
         first_seed: args.seed,
         budget,
-        episode: args.steps_per_seed.max(1),
+        episode: args.steps_per_seed,
         swarm: None,
         check: args.check_mode,
     };

@@ -36,8 +36,8 @@ pub struct Args {
     /// switched-off groups as printed by a run. Each seed derives its own when absent.
     #[arg(long, value_parser = Swarm::parse)]
     pub swarm: Option<Swarm>,
-    /// Calls per seed.
-    #[arg(long, default_value_t = EPISODE)]
+    /// Calls per seed (at least 1).
+    #[arg(long, default_value_t = EPISODE, value_parser = super::at_least_one)]
     pub episode: usize,
     /// Run the first seed twice (for --steps, or one episode) and compare every step's
     /// outcome and observation; name the first step that differs.
@@ -131,7 +131,7 @@ pub fn main(args: &Args) -> i32 {
     let opts = CampaignOptions {
         first_seed: args.seed,
         budget,
-        episode: args.episode.max(1),
+        episode: args.episode,
         swarm: args.swarm,
         check: args.check_mode,
     };

@@ -104,3 +104,15 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         )),
     }
 }
+
+/// Parses a count that must be at least 1 (calls per seed, episodes): 0 would silently mean
+/// something else, so it is refused with a message instead.
+pub fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "invalid count {s:?}: expected a whole number of at least 1"
+        )),
+    }
+}

@@ -29,8 +29,8 @@ pub struct Args {
     #[arg(long)]
     pub steps: Option<usize>,
     /// Detections per fault, from different first seeds (seed, seed + 1000, ...); medians are
-    /// reported.
-    #[arg(long, default_value_t = 1)]
+    /// reported (at least 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub runs: u64,
     /// The first seed.
     #[arg(long, default_value_t = 0)]
@@ -91,7 +91,7 @@ pub fn main(args: &Args) -> i32 {
     let mut rows = Vec::new();
     let mut missed = 0;
     for fault in faults {
-        let runs: Vec<FaultResult> = (0..args.runs.max(1))
+        let runs: Vec<FaultResult> = (0..args.runs)
             .map(|i| {
                 selftest::run(
                     fault,

@@ -216,6 +216,10 @@ fn bad_arguments_are_refused_with_a_message_not_a_panic() {
             "/nonexistent/crash-1",
         ),
         (&["conform", "--impl", "\"unbalanced"], "unbalanced quotes"),
+        (&["fuzz", "--episode", "0"], "must be at least 1"),
+        (&["check", "--steps-per-seed", "0"], "must be at least 1"),
+        (&["check", "--steps-per-seed", "many"], "invalid count"),
+        (&["selftest", "--runs", "0"], "--runs"),
     ];
     for (args, expected) in cases {
         let out = sharesim(args);
