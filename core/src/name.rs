@@ -4,43 +4,137 @@
 //! name things ("hub", "base", "vpc") and the world binds each name to a deterministic AWS-shaped
 //! id on creation. A name is unique per kind of entity within a scenario.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// The shared string behind [`Name`] and [`Region`]: cloning one (every index key, every view,
+/// every `Ctx`) is a reference-count increment instead of an allocation and a copy. Equality,
+/// order and hashing are those of the string content, so every `BTreeMap` iterates in the same
+/// order as with `String` keys and every trace and snapshot stays byte-identical; two handles to
+/// the same allocation compare equal without reading the bytes.
+#[derive(Clone)]
+struct Text(Arc<str>);
+
+/// A `Text` is a JSON string, inlined exactly as `String` is (the schema of the protocol is
+/// unchanged).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Text {
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        String::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
+impl Text {
+    fn new(s: &str) -> Self {
+        Text(Arc::from(s))
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            Ordering::Equal
+        } else {
+            self.0.cmp(&other.0)
+        }
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // As `str` hashes.
+        self.0.hash(state);
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Ok(Text(Arc::from(s)))
+    }
+}
 
 /// A symbolic name for an account, organization, OU, IAM principal, portfolio, product,
 /// constraint, KMS key, resource share or Image Builder resource.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct Name(pub String);
+pub struct Name(Text);
 
 impl Name {
     /// Builds a name from anything string-like.
-    pub fn new(s: impl Into<String>) -> Self {
-        Name(s.into())
+    pub fn new(s: impl AsRef<str>) -> Self {
+        Name(Text::new(s.as_ref()))
     }
 
     /// The name as a string slice.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.0)
+        write!(f, "{:?}", self.as_str())
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for Name {
     fn from(s: &str) -> Self {
-        Name(s.to_owned())
+        Name(Text::new(s))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name(Text(Arc::from(s)))
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -60,35 +154,47 @@ impl<'a> arbitrary::Arbitrary<'a> for Name {
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct Region(pub String);
+pub struct Region(Text);
 
 impl Region {
     /// Builds a Region from anything string-like.
-    pub fn new(s: impl Into<String>) -> Self {
-        Region(s.into())
+    pub fn new(s: impl AsRef<str>) -> Self {
+        Region(Text::new(s.as_ref()))
     }
 
     /// The Region code.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
 impl fmt::Debug for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.0)
+        write!(f, "{:?}", self.as_str())
     }
 }
 
 impl fmt::Display for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for Region {
     fn from(s: &str) -> Self {
-        Region(s.to_owned())
+        Region(Text::new(s))
+    }
+}
+
+impl From<String> for Region {
+    fn from(s: String) -> Self {
+        Region(Text(Arc::from(s)))
+    }
+}
+
+impl AsRef<str> for Region {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
