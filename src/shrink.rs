@@ -4,6 +4,9 @@
 //! The test of a candidate is "replayed on a fresh world, the same invariant fails". Passes run
 //! in order of how much they remove per test, and the whole list repeats until none makes
 //! progress:
+//! 0. *unrelated*: drop every call not connected to the failing one through the entities calls
+//!    name in common, in one test (the work of other accounts on other entities, which makes up
+//!    most of a long sequence);
 //! 1. *noise*: drop every read-only or rejected call but the failing one, in one test (they
 //!    rarely change the world, and there are many of them);
 //! 2. *entities*: drop a whole account, portfolio, product, component ... with every call that
@@ -27,8 +30,17 @@
 //! after each round of passes the result is confirmed with one full test, and a round whose
 //! result is not confirmed is undone and run again with full tests. Once fast rounds make no
 //! more progress, full rounds run to the fixpoint (cheap by then: the sequence is short).
+//!
+//! Two more things keep a test of a long sequence from costing a replay of all of it. The full
+//! test replays in the explorer's incremental check mode (rejected and read-only calls checked
+//! against the last observation, a violation confirmed by a replay in full mode up to it), so a
+//! candidate that passes costs mostly its changing calls; and the fast test starts from a
+//! snapshot of the world (`World` is `Clone`) taken along the current sequence, the last one
+//! before the candidate's first change, so a candidate that removes calls near the end of a long
+//! sequence replays only its suffix. Neither changes what a test answers, so the result is the
+//! one full replays from scratch would give.
 
-use crate::explore::{Model, PANIC, first_violation};
+use crate::explore::{CheckMode, Model, PANIC, first_violation, first_violation_with};
 use crate::generate::{ACCOUNTS, Cat};
 use crate::scenario::run::StepChecker;
 use crate::step::StepOutcome;
@@ -67,8 +79,24 @@ pub struct Stats {
     pub out_of_time: bool,
     /// Fast passes whose result the full test did not confirm (and that ran again fully).
     pub fast_undone: usize,
+    /// Candidates tested in full (a replay in incremental check mode on the model, and on the
+    /// baseline if it fails there); the others were fast tests.
+    pub full_tests: usize,
+    /// Wall time by phase: `initial` (the first test of the input), each pass by name (over
+    /// all rounds), `confirm` (the full tests of the fast rounds' results).
+    pub phases: Vec<(&'static str, Duration)>,
     /// Wall time spent.
     pub elapsed: Duration,
+}
+
+impl Stats {
+    /// Adds time to a phase.
+    fn time(&mut self, phase: &'static str, spent: Duration) {
+        match self.phases.iter_mut().find(|(p, _)| *p == phase) {
+            Some((_, t)) => *t += spent,
+            None => self.phases.push((phase, spent)),
+        }
+    }
 }
 
 /// The default time budget of a shrink.
@@ -86,6 +114,36 @@ struct Shrinker<'a> {
     deadline: Instant,
     /// Whether candidates are tested at their last step only (see the module docs).
     fast: bool,
+    /// Worlds after prefixes of `calls` on `spec`, `(calls applied, world)` in ascending order,
+    /// recorded by the fast test so that a candidate that keeps a prefix is replayed only from
+    /// the last snapshot before its first change.
+    snapshots: Vec<(usize, World)>,
+}
+
+/// What a fast test found, and the snapshots it can hand on to the current sequence.
+struct FastRun {
+    /// The failure of the invariant at the last step (message and outcome), if it fails there.
+    failure: Option<(String, StepOutcome)>,
+    /// How many of the current snapshots are valid for the candidate (the replay started from
+    /// the last of them).
+    kept: usize,
+    /// Snapshots of the candidate recorded after those.
+    fresh: Vec<(usize, World)>,
+}
+
+/// The fewest calls between two snapshots: cloning a world costs about as much as applying a
+/// few dozen calls to it.
+const MIN_SPACING: usize = 32;
+
+/// Snapshots taken along a sequence of `len` calls: at most about 64, so that a replay applies
+/// at most a sixty-fourth of the sequence before the candidate's first change.
+fn spacing(len: usize) -> usize {
+    (len / 64).max(MIN_SPACING)
+}
+
+/// The length of the common prefix of two sequences.
+fn common_prefix(a: &[Call], b: &[Call]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 /// Applies `call`, turning a panic of the model into `None`.
@@ -94,64 +152,123 @@ fn apply_guarded(world: &mut World, call: &Call) -> Option<sharesim_core::Outcom
 }
 
 impl Shrinker<'_> {
+    /// How many snapshots of the current sequence a candidate can start from: those within
+    /// its common prefix with the current calls (none if the world differs), never past its
+    /// `limit`th call.
+    fn usable_snapshots(&self, spec: &WorldSpec, calls: &[Call], limit: usize) -> usize {
+        if *spec != self.spec {
+            return 0;
+        }
+        let common = common_prefix(&self.calls, calls).min(limit);
+        self.snapshots.partition_point(|(n, _)| *n <= common)
+    }
+
     /// The fast test: whether applying `calls` and checking only the last step fails the
     /// invariant there (with the message and outcome). A panic before the last call fails the
-    /// test; one at the last call passes it for the invariant [`PANIC`].
-    fn fails_at_end(&self, spec: &WorldSpec, calls: &[Call]) -> Option<(String, StepOutcome)> {
-        let (last, prefix) = calls.split_last()?;
-        let mut world = (self.model)(spec);
-        for call in prefix {
-            apply_guarded(&mut world, call)?;
+    /// test; one at the last call passes it for the invariant [`PANIC`]. The replay starts from
+    /// the last usable snapshot of the current sequence and records new ones as it goes.
+    fn fails_at_end(&self, spec: &WorldSpec, calls: &[Call]) -> FastRun {
+        let mut run = FastRun {
+            failure: None,
+            kept: 0,
+            fresh: Vec::new(),
+        };
+        let Some((last, prefix)) = calls.split_last() else {
+            return run;
+        };
+        run.kept = self.usable_snapshots(spec, prefix, prefix.len());
+        let (mut applied, mut world) =
+            match run.kept.checked_sub(1).and_then(|i| self.snapshots.get(i)) {
+                Some((n, world)) => (*n, world.clone()),
+                None => (0, (self.model)(spec)),
+            };
+        let every = spacing(calls.len());
+        let mut since = 0;
+        for call in prefix.get(applied..).unwrap_or_default() {
+            if apply_guarded(&mut world, call).is_none() {
+                return run;
+            }
+            applied += 1;
+            since += 1;
+            if since >= every {
+                run.fresh.push((applied, world.clone()));
+                since = 0;
+            }
         }
         let before = world.observe();
         let Some(outcome) = apply_guarded(&mut world, last) else {
-            return (self.invariant == PANIC).then(|| {
-                (
+            if self.invariant == PANIC {
+                run.failure = Some((
                     format!("World::apply panicked on {}", last.op.kind().name()),
                     StepOutcome::Err {
                         exception: PANIC.to_owned(),
                     },
-                )
-            });
+                ));
+            }
+            return run;
         };
         let outcome = StepOutcome::from(&outcome);
         let after = world.observe();
-        let (invariant, message) = self
+        run.failure = self
             .checker
             .check_step(&before, last, &outcome, &after)
             .into_iter()
-            .next()?;
-        (invariant == self.invariant).then_some((message, outcome))
+            .next()
+            .filter(|(invariant, _)| *invariant == self.invariant)
+            .map(|(_, message)| (message, outcome));
+        run
+    }
+
+    /// Makes a candidate the current sequence, keeping the first `kept` snapshots and adding
+    /// `fresh` ones.
+    fn adopt(
+        &mut self,
+        spec: &WorldSpec,
+        calls: Vec<Call>,
+        kept: usize,
+        fresh: Vec<(usize, World)>,
+    ) {
+        self.snapshots.truncate(kept);
+        self.snapshots.extend(fresh);
+        let len = calls.len();
+        self.snapshots.retain(|(n, _)| *n < len);
+        self.calls = calls;
+        self.spec = spec.clone();
     }
 
     /// Tests a candidate; on a failure of the same invariant, adopts it (cut after the failing
-    /// step) and returns true.
+    /// step) and returns true. The full test replays in the explorer's incremental check mode
+    /// (quiet calls checked against the last observation), which confirms a violation by a
+    /// replay in full mode up to it, so it reports what a replay in full mode reports.
     fn accept(&mut self, spec: &WorldSpec, calls: Vec<Call>) -> bool {
         self.stats.tests += 1;
         if self.fast {
-            return match self.fails_at_end(spec, &calls) {
+            let run = self.fails_at_end(spec, &calls);
+            return match run.failure {
                 Some(last) => {
-                    self.calls = calls;
-                    self.spec = spec.clone();
+                    self.adopt(spec, calls, run.kept, run.fresh);
                     self.last = last;
                     true
                 }
                 None => false,
             };
         }
-        match first_violation(spec, &calls, self.checker, self.model) {
+        self.stats.full_tests += 1;
+        let incremental = CheckMode::Incremental;
+        match first_violation_with(spec, &calls, self.checker, self.model, incremental) {
             Some((step, invariant, message, outcome)) if invariant == self.invariant => {
                 let mut calls = calls;
                 calls.truncate(step);
                 // With a baseline (the correct model, when shrinking a fault of the zoo), a
                 // candidate that fails there too shows another bug, not this one.
                 if let Some(baseline) = self.baseline
-                    && first_violation(spec, &calls, self.checker, baseline).is_some()
+                    && first_violation_with(spec, &calls, self.checker, baseline, incremental)
+                        .is_some()
                 {
                     return false;
                 }
-                self.calls = calls;
-                self.spec = spec.clone();
+                let kept = self.usable_snapshots(spec, &calls, calls.len());
+                self.adopt(spec, calls, kept, Vec::new());
                 self.last = (message, outcome);
                 true
             }
@@ -169,6 +286,68 @@ impl Shrinker<'_> {
             self.stats.out_of_time = true;
         }
         self.stats.out_of_time
+    }
+
+    /// Pass 0: drop every call that is not connected to the failing call through the entities
+    /// the calls name (two calls are connected if they name a common account, portfolio,
+    /// component ...), and the accounts only those calls name, in one test. A long sequence is
+    /// mostly such calls (work of other accounts on other entities), which the entity ddmin
+    /// would otherwise remove with many tests, each replaying most of the sequence.
+    fn unrelated(&mut self) {
+        let named: Vec<Vec<String>> = self
+            .calls
+            .iter()
+            .map(|c| call_entities(c, &self.spec))
+            .collect();
+        let Some(failing) = named.last() else {
+            return;
+        };
+        let mut reached: BTreeSet<&str> = failing.iter().map(String::as_str).collect();
+        // A call that names no entity at all is kept: nothing says it is unrelated.
+        let mut keep: Vec<bool> = named.iter().map(Vec::is_empty).collect();
+        // Sweeps from the back until no call reaches a new entity (the failing call is last, so
+        // one sweep usually suffices and a second confirms it).
+        loop {
+            let mut grew = false;
+            for (names, kept) in named.iter().zip(keep.iter_mut()).rev() {
+                if *kept || !names.iter().any(|n| reached.contains(n.as_str())) {
+                    continue;
+                }
+                *kept = true;
+                for n in names {
+                    grew |= reached.insert(n.as_str());
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        let calls: Vec<Call> = self
+            .calls
+            .iter()
+            .zip(&keep)
+            .filter(|(_, kept)| **kept)
+            .map(|(c, _)| c.clone())
+            .collect();
+        let accounts: Vec<Name> = self
+            .spec
+            .accounts
+            .iter()
+            .filter(|a| reached.contains(a.as_str()))
+            .cloned()
+            .collect();
+        if calls.len() == self.calls.len() && accounts.len() == self.spec.accounts.len() {
+            return;
+        }
+        let spec = WorldSpec {
+            accounts: if accounts.is_empty() {
+                self.spec.accounts.clone()
+            } else {
+                accounts
+            },
+            ..self.spec.clone()
+        };
+        self.accept(&spec, calls);
     }
 
     /// Pass 1: drop reads and rejected calls, except the failing call.
@@ -364,11 +543,17 @@ pub fn shrink_against(
         },
         deadline: start + budget,
         fast: true,
+        snapshots: Vec::new(),
     };
     // A failure handed over by the explorer fails at its last step: the fast test shows that
     // without replaying thousands of steps fully; anything else gets the full test.
-    match s.fails_at_end(spec, calls) {
-        Some(last) => s.last = last,
+    let run = s.fails_at_end(spec, calls);
+    s.stats.time("initial", start.elapsed());
+    match run.failure {
+        Some(last) => {
+            s.last = last;
+            s.snapshots = run.fresh;
+        }
         None => {
             let (step, found, message, outcome) = first_violation(spec, calls, checker, model)?;
             if found != invariant {
@@ -380,7 +565,8 @@ pub fn shrink_against(
     }
     let original = (s.calls.clone(), s.spec.clone(), s.last.clone());
     type Pass<'a> = (&'static str, fn(&mut Shrinker<'a>));
-    let passes: [Pass; 5] = [
+    let passes: [Pass; 6] = [
+        ("unrelated", Shrinker::unrelated),
         ("noise", Shrinker::noise),
         ("entities", Shrinker::entities),
         ("steps", Shrinker::steps),
@@ -396,7 +582,9 @@ pub fn shrink_against(
                 break;
             }
             let before = s.calls.len();
+            let pass_start = Instant::now();
             pass(&mut s);
+            s.stats.time(name, pass_start.elapsed());
             if s.calls.len() < before {
                 s.stats.passes.push((name, before, s.calls.len()));
             }
@@ -406,10 +594,14 @@ pub fn shrink_against(
             s.fast = false;
             if changed {
                 let (spec, calls) = (s.spec.clone(), s.calls.clone());
-                if s.accept(&spec, calls) {
+                let confirm_start = Instant::now();
+                let confirmed = s.accept(&spec, calls);
+                s.stats.time("confirm", confirm_start.elapsed());
+                if confirmed {
                     s.fast = true;
                 } else {
                     (s.calls, s.spec, s.last) = round_start;
+                    s.snapshots.clear();
                     s.stats.fast_undone += 1;
                 }
             }
@@ -774,6 +966,137 @@ mod tests {
             "{text}"
         );
         assert_eq!(shrunk.invariant, "INV-T");
+    }
+
+    #[test]
+    fn calls_unrelated_to_the_failing_one_go_in_one_test() {
+        let spec = crate::generate::world_spec();
+        // Work of account d on its own portfolios, then c shares with e and e accepts.
+        let mut calls: Vec<Call> = (100..140)
+            .map(|i| {
+                call(
+                    "d",
+                    Op::CreatePortfolio {
+                        portfolio: Name::new(format!("port{i}")),
+                        display_name: None,
+                        provider_name: None,
+                    },
+                )
+            })
+            .collect();
+        calls.push(call(
+            "c",
+            Op::CreatePortfolio {
+                portfolio: Name::from("port1"),
+                display_name: None,
+                provider_name: None,
+            },
+        ));
+        calls.push(call(
+            "c",
+            Op::CreatePortfolioShare {
+                portfolio: Name::from("port1"),
+                target: sharesim_core::op::ShareTarget::Account(Name::from("e")),
+                share_tag_options: false,
+                share_principals: false,
+            },
+        ));
+        calls.push(call(
+            "e",
+            Op::AcceptPortfolioShare {
+                portfolio: Name::from("port1"),
+                share_type: None,
+            },
+        ));
+        let shrunk = shrink(&spec, &calls, "INV-T", &AcceptedShare, &reference, BUDGET).unwrap();
+        assert_eq!(shrunk.stats.passes.first(), Some(&("unrelated", 43, 3)));
+        assert_eq!(shrunk.calls.len(), 3, "{:?}", shrunk.calls);
+        assert_eq!(shrunk.spec.accounts, vec![Name::from("a"), Name::from("b")]);
+    }
+
+    /// A fast shrinker for `INV-T` on `calls`, without snapshots.
+    fn shrinker(spec: &WorldSpec, calls: &[Call]) -> Shrinker<'static> {
+        Shrinker {
+            checker: &AcceptedShare,
+            model: &reference,
+            baseline: None,
+            invariant: "INV-T".to_owned(),
+            spec: spec.clone(),
+            calls: calls.to_vec(),
+            last: (
+                String::new(),
+                StepOutcome::Err {
+                    exception: String::new(),
+                },
+            ),
+            stats: Stats::default(),
+            deadline: Instant::now() + BUDGET,
+            fast: true,
+            snapshots: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_replay_answers_like_a_fresh_one() {
+        let spec = crate::generate::world_spec();
+        let mut calls: Vec<Call> = (1..=90)
+            .map(|i| {
+                call(
+                    "c",
+                    Op::CreatePortfolio {
+                        portfolio: Name::new(format!("port{i}")),
+                        display_name: None,
+                        provider_name: None,
+                    },
+                )
+            })
+            .collect();
+        calls.push(call(
+            "c",
+            Op::CreatePortfolioShare {
+                portfolio: Name::from("port60"),
+                target: sharesim_core::op::ShareTarget::Account(Name::from("e")),
+                share_tag_options: false,
+                share_principals: false,
+            },
+        ));
+        let accept = call(
+            "e",
+            Op::AcceptPortfolioShare {
+                portfolio: Name::from("port60"),
+                share_type: None,
+            },
+        );
+        calls.push(accept);
+        let mut s = shrinker(&spec, &calls);
+        let run = s.fails_at_end(&spec, &calls);
+        assert!(run.failure.is_some());
+        assert_eq!(run.kept, 0);
+        assert_eq!(run.fresh.len(), 2);
+        s.snapshots = run.fresh;
+        // Without the share (a late change) or without the shared portfolio (an early one) the
+        // accept is rejected: no failure, from a snapshot as from scratch; the sequence itself
+        // still fails from its last snapshot.
+        let mut without_share = calls.clone();
+        without_share.remove(90);
+        let mut without_create = calls.clone();
+        without_create.remove(59);
+        for (candidate, fails) in [
+            (without_share, false),
+            (without_create, false),
+            (calls.clone(), true),
+        ] {
+            let run = s.fails_at_end(&spec, &candidate);
+            assert_eq!(run.failure.is_some(), fails);
+            let fresh = shrinker(&spec, &candidate);
+            assert_eq!(
+                fresh.fails_at_end(&spec, &candidate).failure.is_some(),
+                fails
+            );
+        }
+        assert_eq!(s.usable_snapshots(&spec, &calls[..91], 91), 2);
+        assert_eq!(s.usable_snapshots(&spec, &calls[..40], 40), 1);
+        assert_eq!(s.usable_snapshots(&spec, &calls[..10], 10), 0);
     }
 
     #[test]
