@@ -45,4 +45,4 @@ pub use name::{Name, Region};
 pub use observe::Observation;
 pub use op::{Call, Op, OpKind};
 pub use response::Response;
-pub use world::{Config, Outcome, Quotas, World, WorldSpec};
+pub use world::{Config, ObservedParts, Outcome, Quotas, World, WorldSpec};

@@ -332,6 +332,70 @@ impl World {
         obs
     }
 
+    /// The observation after a call of `kind`, given `previous`, the observation before it:
+    /// the parts of each account's Region view that `kind` cannot change (see
+    /// [`ObservedParts::changed_by`]) are copied from `previous`, and the rest is built as
+    /// [`World::observe`] builds it, so the result equals `self.observe()` whenever `previous`
+    /// was the observation of the world before the call. The clock, the organizations, the
+    /// accounts' IAM views and KMS keys are always rebuilt (they are small); the Service
+    /// Catalog, RAM and Image Builder views and their quota usage only when `kind` can change
+    /// them. The explorer uses it after calls that change the world (docs/PERFORMANCE.md §2)
+    /// and checks it against a full observation at the end of every seed.
+    pub fn observe_after(&self, previous: &Observation, kind: OpKind) -> Observation {
+        let parts = ObservedParts::changed_by(kind);
+        if parts == ObservedParts::ALL || previous.accounts.len() != self.accounts.len() {
+            return self.observe();
+        }
+        let mut obs = Observation {
+            clock_hours: self.clock_hours,
+            ..Observation::default()
+        };
+        for (name, account) in &self.accounts {
+            let Some(before) = previous.accounts.get(name) else {
+                return self.observe();
+            };
+            let view = obs.accounts.entry(name.clone()).or_default();
+            view.id = account.id.clone();
+            for region in &self.regions {
+                let Some(b) = before.regions.get(region) else {
+                    return self.observe();
+                };
+                let rv = view.regions.entry(region.clone()).or_default();
+                if !parts.sc {
+                    rv.sc = b.sc.clone();
+                }
+                if !parts.ram {
+                    rv.ram = b.ram.clone();
+                }
+                if !parts.ib {
+                    rv.ib = b.ib.clone();
+                }
+                for (quota, n) in &b.usage {
+                    match parts.counts(quota) {
+                        Some(true) => {}
+                        Some(false) => {
+                            rv.usage.insert(quota.clone(), *n);
+                        }
+                        None => return self.observe(),
+                    }
+                }
+            }
+        }
+        org::observe(self, &mut obs);
+        iam::observe(self, &mut obs);
+        kms::observe(self, &mut obs);
+        if parts.sc {
+            sc::observe(self, &mut obs);
+        }
+        if parts.ram {
+            ram::observe(self, &mut obs);
+        }
+        if parts.ib {
+            ib::observe(self, &mut obs);
+        }
+        obs
+    }
+
     /// The 12-digit id of an account.
     pub fn account_id(&self, account: &Name) -> Option<&str> {
         self.accounts.get(account).map(|a| a.id.as_str())
@@ -362,6 +426,72 @@ impl World {
     /// The logical clock, in hours.
     pub fn clock_hours(&self) -> u64 {
         self.clock_hours
+    }
+}
+
+/// The service-built parts of every account's Region view that a call may change: its Service
+/// Catalog view (`sc`, with the usage), its RAM view (`ram`, with Q-11) and its
+/// Image Builder view (`ib`, with every `Q-22/<type>`). The clock, organizations, IAM views and
+/// KMS keys are small and always rebuilt by [`World::observe_after`], so they are not parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObservedParts {
+    /// The Service Catalog views.
+    pub sc: bool,
+    /// The RAM views.
+    pub ram: bool,
+    /// The Image Builder views.
+    pub ib: bool,
+}
+
+impl ObservedParts {
+    /// Every part.
+    pub const ALL: ObservedParts = ObservedParts {
+        sc: true,
+        ram: true,
+        ib: true,
+    };
+
+    /// What a call of `kind` can change, from what each service's operations write and what
+    /// each service's observation reads (conservatively; a call that is rejected changes
+    /// nothing at all, A-30, but this answers for successful calls):
+    ///
+    /// - Organizations and IAM calls change everything: every view reads the organization tree
+    ///   (coverage of node shares and principals, ORG-11, SC-22, RAM-24) or the principals
+    ///   (launch paths, SC-58; RAM principal views, RAM-23), and Organizations calls re-run
+    ///   the Service Catalog and RAM reactions to the tree (SC-35, RAM-26).
+    /// - The clock expires invitations (RAM-13) and ends key deletions (KMS-06): everything.
+    ///   EnableSharingWithAwsOrganization re-runs Service Catalog's reaction to the organization
+    ///   (RAM-25): everything.
+    /// - Other RAM calls and Image Builder calls change RAM and Image Builder: a share grants
+    ///   Image Builder resources (IB-23, RAM-28), and Image Builder policies are RAM shares
+    ///   created from policy (IB-09, RAM-30) whose views list Image Builder ARNs.
+    /// - KMS calls change the keys (always rebuilt) and, conservatively, Image Builder, the
+    ///   only service whose rules read keys (KMS-07, IB-22).
+    /// - Service Catalog calls change Service Catalog only (its Organizations access flag is in
+    ///   the organization view, always rebuilt; no other service reads its state).
+    pub fn changed_by(kind: OpKind) -> ObservedParts {
+        let only = |sc, ram, ib| ObservedParts { sc, ram, ib };
+        match kind {
+            OpKind::AdvanceTime | OpKind::EnableSharingWithAwsOrganization => ObservedParts::ALL,
+            _ => match kind.service() {
+                ServiceKind::Organizations | ServiceKind::Iam => ObservedParts::ALL,
+                ServiceKind::Kms => only(false, false, true),
+                ServiceKind::ServiceCatalog => only(true, false, false),
+                ServiceKind::Ram | ServiceKind::ImageBuilder => only(false, true, true),
+            },
+        }
+    }
+
+    /// Whether the usage of `quota` is counted by one of these parts; `None` for a quota that
+    /// belongs to no part (none does today), which [`World::observe_after`] answers with a full
+    /// observation.
+    fn counts(&self, quota: &str) -> Option<bool> {
+        match quota {
+            "Q-01" | "Q-02" => Some(self.sc),
+            "Q-11" => Some(self.ram),
+            q if q.starts_with("Q-22/") => Some(self.ib),
+            _ => None,
+        }
     }
 }
 

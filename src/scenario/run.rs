@@ -186,6 +186,19 @@ pub trait StepChecker {
         outcome: &StepOutcome,
         after: &Observation,
     ) -> Vec<(String, String)>;
+    /// Violations of the step from `before`, whose state invariants are known to hold (the
+    /// checker found none in it), to `after`: the same as `check_step`, which is the default; a
+    /// checker may skip the state invariants whose inputs did not change (the invariant
+    /// checker's incremental mode).
+    fn check_step_from_clean(
+        &self,
+        before: &Observation,
+        call: &Call,
+        outcome: &StepOutcome,
+        after: &Observation,
+    ) -> Vec<(String, String)> {
+        self.check_step(before, call, outcome, after)
+    }
     /// Violations of a step that left the observation unchanged (`obs` before and after): the
     /// same as `check_step(obs, call, outcome, obs)`, which is the default; a checker may answer
     /// it more cheaply (the invariant checker's incremental mode).

@@ -632,6 +632,17 @@ fn incremental_agrees(r: &Recorded) {
             );
         }
     }
+    // From a clean observation, the check of only the state invariants whose inputs changed
+    // (`Checker::check_step_from_clean`) finds what the full check finds, on the recorded step
+    // and on every corruption of its `after`.
+    if c.check_state(&r.before).is_empty() {
+        assert_eq!(
+            c.check_step_from_clean(&r.before, &r.call, &r.outcome, &r.after),
+            c.check_step(&r.before, &r.call, &r.outcome, &r.after),
+            "the check from a clean observation disagrees with the full one on {:?}",
+            r.call
+        );
+    }
 }
 
 /// The last recorded step of a sequence.
