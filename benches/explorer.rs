@@ -18,6 +18,8 @@
 )]
 
 mod common;
+#[path = "common/cpu.rs"]
+mod cpu;
 
 use arbitrary::Unstructured;
 use divan::counter::ItemsCount;
@@ -54,6 +56,30 @@ fn main() {
         );
     }
     divan::main();
+    // Divan's figures are wall time, inflated on a shared machine; the explorer benches also
+    // count the CPU time of their thread (docs/PERFORMANCE.md quotes these).
+    let totals = CPU.lock().map(|t| t.clone()).unwrap_or_default();
+    if !totals.is_empty() {
+        eprintln!("steps per CPU second (all samples):");
+    }
+    for ((bench, size), (steps, secs)) in totals {
+        eprintln!(
+            "  {bench} {size}: {:.0} ({steps} steps in {secs:.2} s of CPU)",
+            steps as f64 / secs
+        );
+    }
+}
+
+/// Steps and CPU seconds of every sample, by (bench, size).
+type CpuTotals = std::collections::BTreeMap<(&'static str, String), (usize, f64)>;
+
+/// The CPU totals of the explorer benches.
+static CPU: std::sync::Mutex<CpuTotals> = std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Whether the benches of `size` are left out: those of the large world unless it was named
+/// on the command line (a run of all of them takes tens of minutes).
+fn skipped(size: &str) -> bool {
+    size == "large" && !std::env::args().any(|a| a.contains("large"))
 }
 
 /// The world a run starts from and its spec.
@@ -95,6 +121,9 @@ fn calls(spec: &WorldSpec, seed: u64, steps: usize) -> Vec<Call> {
 /// the start world of `size`, seeds 1, 2, ... in turn. On the small world this is exactly what
 /// `sharesim check` runs per seed.
 fn episodes(bencher: divan::Bencher, size: &str, check: CheckMode) {
+    if skipped(size) {
+        return;
+    }
     let (world, spec) = start(size);
     let checker = sharesim::checks(&spec.config.quotas);
     let steps = episode(size);
@@ -105,7 +134,18 @@ fn episodes(bencher: divan::Bencher, size: &str, check: CheckMode) {
             check,
             ..Options::new(seed, steps)
         };
+        let cpu_start = cpu::thread();
         let report = explore::explore_from(world, spec, &opts, checker.as_ref());
+        let cpu = cpu::thread() - cpu_start;
+        if let Ok(mut totals) = CPU.lock() {
+            let bench = match check {
+                CheckMode::Full => "explore_checked_full",
+                CheckMode::Incremental => "explore_checked_incremental",
+            };
+            let entry = totals.entry((bench, size.to_owned())).or_default();
+            entry.0 += report.steps;
+            entry.1 += cpu;
+        }
         if let Some(f) = &report.failure {
             eprintln!("{size} seed {seed}: {} at step {}", f.invariant, f.step);
         }
@@ -128,6 +168,9 @@ fn explore_checked_incremental(bencher: divan::Bencher, size: &str) {
 /// Generating and applying the same calls without observing or checking. Steps per second.
 #[divan::bench(args = ["small", "medium", "large"], sample_count = 10, sample_size = 1)]
 fn explore_apply_only(bencher: divan::Bencher, size: &str) {
+    if skipped(size) {
+        return;
+    }
     let (world, spec) = start(size);
     let steps = episode(size);
     let mut seed = 0u64;
@@ -180,6 +223,9 @@ fn mid_run(size: &str) -> &'static (World, Observation, Call, StepOutcome, Obser
 /// `World::observe` half-way through an episode (once per step in full mode).
 #[divan::bench(args = ["small", "medium", "large"], sample_count = 30)]
 fn observe_mid_run(bencher: divan::Bencher, size: &str) {
+    if skipped(size) {
+        return;
+    }
     let (world, ..) = mid_run(size);
     bencher.bench_local(|| divan::black_box(world.observe()));
 }
@@ -187,6 +233,9 @@ fn observe_mid_run(bencher: divan::Bencher, size: &str) {
 /// The full checker on one step half-way through an episode.
 #[divan::bench(args = ["small", "medium", "large"], sample_count = 30)]
 fn check_step_mid_run(bencher: divan::Bencher, size: &str) {
+    if skipped(size) {
+        return;
+    }
     let (_, before, call, outcome, after) = mid_run(size);
     let checker = sharesim::checks(&sharesim_core::Quotas::default());
     bencher.bench_local(|| divan::black_box(checker.check_step(before, call, outcome, after)));
@@ -196,6 +245,9 @@ fn check_step_mid_run(bencher: divan::Bencher, size: &str) {
 /// rejected or read-only step costs in incremental mode besides generate and apply).
 #[divan::bench(args = ["small", "medium", "large"], sample_count = 30)]
 fn check_unchanged_mid_run(bencher: divan::Bencher, size: &str) {
+    if skipped(size) {
+        return;
+    }
     let (_, before, call, _, _) = mid_run(size);
     let checker = sharesim::checks(&sharesim_core::Quotas::default());
     let rejected = StepOutcome::Err {
