@@ -4,19 +4,24 @@
 //!
 //! - `sharesim`: the explorer exactly as `sharesim selftest --runs N` runs it
 //!   (`sharesim::selftest::run` from first seed `1000 * i`, shrinking switched off);
-//! - `proptest`: a proptest-state-machine peer over the same generator (`peer/proptest_sm.rs`
-//!   says how it is set up and why that is the fair comparison);
+//! - `proptest`: a proptest-state-machine peer whose reference state is sharesim's own generator
+//!   (`peer/proptest_sm.rs`): it compares only the drivers, so its ratio is about 1 by
+//!   construction;
+//! - `proptest-user`: the proptest-state-machine peer a user would write (`peer/proptest_user.rs`):
+//!   strategies of its own per operation, weighted with sharesim's per-kind weights, names drawn
+//!   from a reference state of what earlier transitions created, no swarm profiles and no chains;
+//!   it compares what a user gets from sharesim with what the obvious hand-written test finds;
 //! - `libfuzzer`: `cargo fuzz run -s none ops` with `SHARESIM_FAULT` naming the fault
 //!   (`peer/libfuzzer.rs`).
 //!
-//! For each fault and seed the three run back to back, so that the machine's load falls on all
-//! three alike. A detection counts only if the correct model passes the failing calls. Each run
+//! For each fault and seed the drivers run back to back, so that the machine's load falls on all
+//! of them alike. A detection counts only if the correct model passes the failing calls. Each run
 //! reports steps (calls applied to the broken model until the detection), wall seconds and CPU
 //! seconds (this thread's scheduler runtime from /proc, or the `cargo fuzz run` process tree's
 //! user and system time, of 10 ms resolution). Medians count a
 //! run that did not catch the fault as slower than any that did (`>budget` when it is the
-//! median); the ratio is sharesim's median over the peer's (below 0.5 meets the issue's "at
-//! least 2x sooner").
+//! median); the ratio is sharesim's median over each other driver's (below 0.5 meets the issue's
+//! "at least 2x sooner").
 //!
 //! `cargo bench --bench peer`; environment:
 //! - `SHARESIM_PEER_SEEDS` (10): seeds per fault and driver;
@@ -27,8 +32,8 @@
 //! - `SHARESIM_PEER_FUZZ_CORPUS` (`regressions`): `empty` runs libFuzzer without the checked-in
 //!   seed inputs of `fuzz/regressions/ops/`;
 //! - `SHARESIM_PEER_FAULTS` (all): comma-separated fault names;
-//! - `SHARESIM_PEER_DRIVERS` (`sharesim,proptest,libfuzzer`);
-//! - `SHARESIM_PEER_MAX_LEN` (1000): the longest proptest case.
+//! - `SHARESIM_PEER_DRIVERS` (`sharesim,proptest,proptest-user,libfuzzer`);
+//! - `SHARESIM_PEER_MAX_LEN` (1000): the longest proptest case (both proptest peers).
 
 // PANIC SAFETY: benchmark code.
 #![allow(
@@ -44,6 +49,8 @@ pub mod cpu;
 mod libfuzzer;
 #[path = "peer/proptest_sm.rs"]
 mod proptest_sm;
+#[path = "peer/proptest_user.rs"]
+mod proptest_user;
 
 use sharesim::explore::Budget;
 use sharesim_core::fault::Fault;
@@ -123,13 +130,14 @@ fn show(x: f64, budget: &str) -> String {
     }
 }
 
-/// `a / b`; a missed median is only known to exceed the budget, so the ratio is a bound.
-fn ratio(a: f64, b: f64, budget: f64) -> String {
+/// `a / b`; a missed median is only known to exceed its budget (`a_budget`, `b_budget`), so the
+/// ratio is a bound.
+fn ratio(a: f64, b: f64, a_budget: f64, b_budget: f64) -> String {
     match (a.is_finite(), b.is_finite()) {
         (true, true) if b > 0.0 => format!("{:.3}", a / b),
         (true, true) => "-".to_owned(),
-        (true, false) => format!("<{:.3}", a / budget),
-        (false, true) => format!(">{:.3}", budget / b),
+        (true, false) => format!("<{:.3}", a / b_budget),
+        (false, true) => format!(">{:.3}", a_budget / b),
         (false, false) => "both missed".to_owned(),
     }
 }
@@ -145,14 +153,14 @@ fn main() {
         .collect();
     let max_len: usize = env("SHARESIM_PEER_MAX_LEN", proptest_sm::MAX_LEN);
     let drivers: Vec<String> = std::env::var("SHARESIM_PEER_DRIVERS")
-        .unwrap_or_else(|_| "sharesim,proptest,libfuzzer".into())
+        .unwrap_or_else(|_| "sharesim,proptest,proptest-user,libfuzzer".into())
         .split(',')
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .collect();
     for d in &drivers {
         assert!(
-            ["sharesim", "proptest", "libfuzzer"].contains(&d.as_str()),
+            ["sharesim", "proptest", "proptest-user", "libfuzzer"].contains(&d.as_str()),
             "unknown driver {d:?}"
         );
     }
@@ -188,7 +196,7 @@ fn main() {
         drivers.join(",")
     );
     println!(
-        "{:<36} {:>4} {:<9} {:>6} {:>8} {:>8} {:>8}  {:<10} extra",
+        "{:<36} {:>4} {:<13} {:>6} {:>8} {:>8} {:>8}  {:<10} extra",
         "fault", "seed", "driver", "caught", "steps", "wall s", "cpu s", "invariant"
     );
     let mut all: BTreeMap<(Fault, String), Vec<Detection>> = BTreeMap::new();
@@ -198,6 +206,7 @@ fn main() {
                 let d = match driver.as_str() {
                     "sharesim" => sharesim_run(fault, seed, budget),
                     "proptest" => proptest_sm::run(fault, seed, budget, max_len),
+                    "proptest-user" => proptest_user::run(fault, seed, budget, max_len),
                     _ => libfuzzer::run(
                         fault.name(),
                         seed,
@@ -209,7 +218,7 @@ fn main() {
                     .unwrap_or_else(|e| panic!("{e}")),
                 };
                 println!(
-                    "{:<36} {seed:>4} {driver:<9} {:>6} {:>8} {:>8.3} {:>8.2}  {:<10} {}",
+                    "{:<36} {seed:>4} {driver:<13} {:>6} {:>8} {:>8.3} {:>8.2}  {:<10} {}",
                     fault.name(),
                     if d.caught { "yes" } else { "no" },
                     d.steps,
@@ -226,23 +235,21 @@ fn main() {
     println!();
     println!("medians over {seeds} seeds (a miss counts as slower than any detection)");
     println!(
-        "{:<36} {:<9} {:>6} {:>9} {:>9} {:>9}",
+        "{:<36} {:<13} {:>6} {:>9} {:>9} {:>9}",
         "fault", "driver", "caught", "steps", "wall s", "cpu s"
     );
-    let mut ratios = Vec::new();
+    // (fault, driver) -> (wall median, CPU median)
+    let mut medians: BTreeMap<(Fault, &str), (f64, f64)> = BTreeMap::new();
     for &fault in &faults {
-        let mut wall = BTreeMap::new();
-        let mut cpu = BTreeMap::new();
         for driver in &drivers {
             let runs = &all[&(fault, driver.clone())];
             let caught = runs.iter().filter(|r| r.caught).count();
             let steps = median(runs, |r| r.steps as f64);
             let w = median(runs, |r| r.seconds);
             let c = median(runs, |r| r.cpu_seconds);
-            wall.insert(driver.as_str(), w);
-            cpu.insert(driver.as_str(), c);
+            medians.insert((fault, driver.as_str()), (w, c));
             println!(
-                "{:<36} {driver:<9} {:>6} {:>9} {:>9} {:>9}",
+                "{:<36} {driver:<13} {:>6} {:>9} {:>9} {:>9}",
                 fault.name(),
                 format!("{caught}/{}", runs.len()),
                 show(steps, "budget"),
@@ -250,20 +257,27 @@ fn main() {
                 show(c, &budget_text),
             );
         }
-        if let (Some(sw), Some(pw)) = (wall.get("sharesim"), wall.get("proptest")) {
-            ratios.push((fault, *sw, *pw, cpu["sharesim"], cpu["proptest"]));
-        }
     }
-    if !ratios.is_empty() {
+    if !drivers.iter().any(|d| d == "sharesim") {
+        return;
+    }
+    for peer in drivers.iter().filter(|d| *d != "sharesim") {
+        let peer_budget = if peer == "libfuzzer" {
+            fuzz_budget
+        } else {
+            budget
+        };
         println!();
-        println!("ratio of medians sharesim/proptest (< 0.5: sharesim at least 2x sooner)");
+        println!("ratio of medians sharesim/{peer} (< 0.5: sharesim at least 2x sooner)");
         println!("{:<36} {:>16} {:>16}", "fault", "wall", "cpu");
-        for (fault, sw, pw, sc, pc) in ratios {
+        for &fault in &faults {
+            let (sw, sc) = medians[&(fault, "sharesim")];
+            let (pw, pc) = medians[&(fault, peer.as_str())];
             println!(
                 "{:<36} {:>16} {:>16}",
                 fault.name(),
-                ratio(sw, pw, budget.as_secs_f64()),
-                ratio(sc, pc, budget.as_secs_f64())
+                ratio(sw, pw, budget.as_secs_f64(), peer_budget.as_secs_f64()),
+                ratio(sc, pc, budget.as_secs_f64(), peer_budget.as_secs_f64())
             );
         }
     }

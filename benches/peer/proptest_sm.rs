@@ -117,14 +117,9 @@ pub struct Sut {
     done: bool,
 }
 
-/// The state-machine test of the broken core.
-pub struct Peer;
-
-impl StateMachineTest for Peer {
-    type SystemUnderTest = Sut;
-    type Reference = Reference;
-
-    fn init_test(_ref_state: &RefState) -> Sut {
+impl Sut {
+    /// A fresh broken world for the run's fault.
+    pub fn for_run() -> Sut {
         let fault = RUN.with_borrow(|r| r.as_ref().map(|r| r.fault)).unwrap();
         let world = World::with_fault(&explore::world_spec(), fault);
         let before = world.observe();
@@ -138,44 +133,45 @@ impl StateMachineTest for Peer {
         }
     }
 
-    fn apply(mut sut: Sut, ref_state: &RefState, _bytes: Vec<u8>) -> Sut {
-        let Some(call) = ref_state.last.clone() else {
-            return sut;
-        };
-        if sut.done {
-            return sut;
+    /// Applies one call to the broken world and checks it as the explorer's incremental mode
+    /// does; a violation that the correct model does not share ends the run as a detection.
+    pub fn step(&mut self, call: Call) {
+        if self.done {
+            return;
         }
         RUN.with_borrow_mut(|run| {
             let run = run.as_mut().unwrap();
             run.steps += 1;
-            let outcome = sut.world.apply(&call);
+            let outcome = self.world.apply(&call);
             let quiet = outcome.result.is_err() || call.op.kind().is_read_only();
             let outcome = StepOutcome::from(&outcome);
             let sample = quiet && {
-                sut.quiet += 1;
-                sut.sampled.insert(call.op.kind()) || sut.quiet.is_multiple_of(VERIFY_EVERY)
+                self.quiet += 1;
+                self.sampled.insert(call.op.kind()) || self.quiet.is_multiple_of(VERIFY_EVERY)
             };
             let violation = if quiet && !sample {
-                run.checker.check_unchanged(&sut.before, &call, &outcome)
+                run.checker.check_unchanged(&self.before, &call, &outcome)
             } else {
-                let after = sut.world.observe();
-                let found = run.checker.check_step(&sut.before, &call, &outcome, &after);
-                sut.before = after;
+                let after = self.world.observe();
+                let found = run
+                    .checker
+                    .check_step(&self.before, &call, &outcome, &after);
+                self.before = after;
                 found
             };
-            sut.calls.push(call);
+            self.calls.push(call);
             if violation.is_empty() {
                 return;
             }
-            sut.done = true;
+            self.done = true;
             let spec = explore::world_spec();
             let broken = sharesim::selftest::model(run.fault);
             let Some((_, invariant, ..)) =
-                first_violation(&spec, &sut.calls, &run.checker, &broken)
+                first_violation(&spec, &self.calls, &run.checker, &broken)
             else {
                 return;
             };
-            if first_violation(&spec, &sut.calls, &run.checker, &reference).is_some() {
+            if first_violation(&spec, &self.calls, &run.checker, &reference).is_some() {
                 run.background += 1;
                 return;
             }
@@ -188,6 +184,24 @@ impl StateMachineTest for Peer {
                 extra: String::new(),
             });
         });
+    }
+}
+
+/// The state-machine test of the broken core.
+pub struct Peer;
+
+impl StateMachineTest for Peer {
+    type SystemUnderTest = Sut;
+    type Reference = Reference;
+
+    fn init_test(_ref_state: &RefState) -> Sut {
+        Sut::for_run()
+    }
+
+    fn apply(mut sut: Sut, ref_state: &RefState, _bytes: Vec<u8>) -> Sut {
+        if let Some(call) = ref_state.last.clone() {
+            sut.step(call);
+        }
         sut
     }
 }
@@ -195,6 +209,16 @@ impl StateMachineTest for Peer {
 /// Runs the peer against `fault` from `seed` until the first detection or the end of the
 /// budget; `max_len` bounds the length of a case.
 pub fn run(fault: Fault, seed: u64, budget: Duration, max_len: usize) -> Detection {
+    run_machine::<Peer>(fault, seed, budget, max_len)
+}
+
+/// Runs the state-machine test `M` (whose system under test is [`Sut`]) against `fault` from
+/// `seed` until the first detection or the end of the budget, with cases of `1..=max_len`
+/// transitions.
+pub fn run_machine<M>(fault: Fault, seed: u64, budget: Duration, max_len: usize) -> Detection
+where
+    M: StateMachineTest<SystemUnderTest = Sut>,
+{
     let strict = STRICT.with(|s| *s);
     RUN.set(Some(Run {
         fault,
@@ -221,7 +245,7 @@ pub fn run(fault: Fault, seed: u64, budget: Duration, max_len: usize) -> Detecti
     key[..8].copy_from_slice(&seed.to_le_bytes());
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
     let mut runner = TestRunner::new_with_rng(config.clone(), rng);
-    let strategy = Reference::sequential_strategy(1..=max_len.max(1));
+    let strategy = <M::Reference as ReferenceStateMachine>::sequential_strategy(1..=max_len.max(1));
     // The counter of transitions seen only serves shrinking, and proptest-state-machine 0.9
     // panics on a failure it is not allowed to shrink if the counter was used: pass none.
     let _ = runner.run(&strategy, |(initial, transitions, _seen)| {
@@ -233,7 +257,7 @@ pub fn run(fault: Fault, seed: u64, budget: Duration, max_len: usize) -> Detecti
         if out_of_budget {
             return Err(TestCaseError::reject("budget spent"));
         }
-        Peer::test_sequential(config.clone(), initial, transitions, None);
+        M::test_sequential(config.clone(), initial, transitions, None);
         match RUN.with_borrow(|r| r.as_ref().is_some_and(|r| r.found.is_some())) {
             true => Err(TestCaseError::fail("the planted bug was caught")),
             false => Ok(()),
