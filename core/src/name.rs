@@ -13,10 +13,24 @@ use std::sync::Arc;
 /// The shared string behind [`Name`] and [`Region`]: cloning one (every index key, every view,
 /// every `Ctx`) is a reference-count increment instead of an allocation and a copy. Equality,
 /// order and hashing are those of the string content, so every `BTreeMap` iterates in the same
-/// order as with `String` keys and every trace and snapshot stays byte-identical; two handles to
-/// the same allocation compare equal without reading the bytes.
+/// order as with `String` keys and every trace and snapshot stays byte-identical.
+///
+/// Comparing names is what `BTreeMap` lookups spend their time on, so a `Text` also keeps its
+/// first [`PREFIX`] bytes as a big-endian integer (zero-padded): two names that differ there are
+/// ordered by one integer comparison, without reading the strings (and a `Text` is as large as a
+/// `String`, so no type that holds names grows). This agrees with the order of
+/// `str`: if the padded prefixes differ at byte i, either both strings have a byte at i (and they
+/// differ there first), or the shorter one ends before i and is a prefix of the other (every byte
+/// of the other between its end and i is a NUL, equal to the padding). Equal prefixes fall back to
+/// the lengths (both strings within the prefix) or to the full strings.
 #[derive(Clone)]
-struct Text(Arc<str>);
+struct Text {
+    prefix: u64,
+    text: Arc<str>,
+}
+
+/// How many leading bytes of a [`Text`] its integer prefix holds.
+const PREFIX: usize = 8;
 
 /// A `Text` is a JSON string, inlined exactly as `String` is (the schema of the protocol is
 /// unchanged).
@@ -41,13 +55,29 @@ impl schemars::JsonSchema for Text {
 
 impl Text {
     fn new(s: &str) -> Self {
-        Text(Arc::from(s))
+        Text::shared(Arc::from(s))
+    }
+
+    fn shared(text: Arc<str>) -> Self {
+        let mut bytes = [0u8; PREFIX];
+        for (b, c) in bytes.iter_mut().zip(text.bytes()) {
+            *b = c;
+        }
+        Text {
+            prefix: u64::from_be_bytes(bytes),
+            text,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        &self.text
     }
 }
 
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+        self.prefix == other.prefix
+            && (Arc::ptr_eq(&self.text, &other.text) || *self.text == *other.text)
     }
 }
 
@@ -61,10 +91,15 @@ impl PartialOrd for Text {
 
 impl Ord for Text {
     fn cmp(&self, other: &Self) -> Ordering {
-        if Arc::ptr_eq(&self.0, &other.0) {
-            Ordering::Equal
+        match self.prefix.cmp(&other.prefix) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        let (a, b) = (self.text.len(), other.text.len());
+        if (a <= PREFIX && b <= PREFIX) || Arc::ptr_eq(&self.text, &other.text) {
+            a.cmp(&b)
         } else {
-            self.0.cmp(&other.0)
+            self.text.cmp(&other.text)
         }
     }
 }
@@ -72,20 +107,20 @@ impl Ord for Text {
 impl Hash for Text {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // As `str` hashes.
-        self.0.hash(state);
+        self.text.hash(state);
     }
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
-        Ok(Text(Arc::from(s)))
+        Ok(Text::shared(Arc::from(s)))
     }
 }
 
@@ -104,7 +139,7 @@ impl Name {
 
     /// The name as a string slice.
     pub fn as_str(&self) -> &str {
-        &self.0.0
+        self.0.as_str()
     }
 }
 
@@ -128,7 +163,7 @@ impl From<&str> for Name {
 
 impl From<String> for Name {
     fn from(s: String) -> Self {
-        Name(Text(Arc::from(s)))
+        Name(Text::shared(Arc::from(s)))
     }
 }
 
@@ -164,7 +199,7 @@ impl Region {
 
     /// The Region code.
     pub fn as_str(&self) -> &str {
-        &self.0.0
+        self.0.as_str()
     }
 }
 
@@ -188,7 +223,7 @@ impl From<&str> for Region {
 
 impl From<String> for Region {
     fn from(s: String) -> Self {
-        Region(Text(Arc::from(s)))
+        Region(Text::shared(Arc::from(s)))
     }
 }
 
@@ -205,5 +240,56 @@ pub const ARBITRARY_REGION_POOL: &[&str] = &["us-east-1", "us-west-2"];
 impl<'a> arbitrary::Arbitrary<'a> for Region {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         Ok(Region::from(*u.choose(ARBITRARY_REGION_POOL)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Name;
+    use std::cmp::Ordering;
+
+    /// Names order, compare and hash exactly as their strings do, across the prefix boundary,
+    /// with NULs (which equal the padding), shared prefixes and multi-byte characters.
+    #[test]
+    fn names_order_as_their_strings() {
+        let words = [
+            "",
+            "\0",
+            "a",
+            "a\0",
+            "a\0\0b",
+            "a\0b",
+            "ab",
+            "acct00001",
+            "acct00010",
+            "acct0001",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefgi",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnop\0",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnopr",
+            "abcdefghijklmnopqrstuvwxyz",
+            "abcdefghijklmnoq",
+            "arn:aws:imagebuilder:us-east-1:100000000001:component/c1_0/1.0.0",
+            "arn:aws:imagebuilder:us-east-1:100000000001:component/c1_0/1.0.1",
+            "us-east-1",
+            "us-west-2",
+            "\u{e9}t\u{e9}",
+            "\u{ff}",
+            "z",
+        ];
+        for a in words {
+            for b in words {
+                let (x, y) = (Name::from(a), Name::from(b));
+                assert_eq!(x.cmp(&y), a.cmp(b), "{a:?} vs {b:?}");
+                assert_eq!(x == y, a == b, "{a:?} vs {b:?}");
+                assert_eq!(x.clone().cmp(&x), Ordering::Equal);
+            }
+        }
     }
 }
