@@ -6,7 +6,10 @@
 //! `cargo bench --bench breakdown` runs the small and medium worlds;
 //! `SHARESIM_BENCH_SIZES=small,medium,large` adds the large one (slow: see PERFORMANCE.md);
 //! `SHARESIM_BENCH_STREAM=2000` sets the stream length (20,000 by default);
-//! `SHARESIM_BENCH_OBSERVE=0` skips the final observation.
+//! `SHARESIM_BENCH_OBSERVE=0` skips the final observation;
+//! `SHARESIM_BENCH_CPU_REPEAT=10` also applies the stream to 10 fresh copies of the built world
+//! without per-call timing and prints the fastest and the median CPU time of the calling thread
+//! (the figure to compare on a shared machine, where wall time is inflated by other processes).
 
 // PANIC SAFETY: benchmark code.
 #![allow(
@@ -17,6 +20,8 @@
 )]
 
 mod common;
+#[path = "common/cpu.rs"]
+mod cpu;
 
 use sharesim_core::{Call, World};
 use std::collections::BTreeMap;
@@ -61,6 +66,33 @@ fn print(title: &str, totals: &Totals, seconds: f64) {
     }
 }
 
+/// Applies `calls` to `repeat` fresh copies of `built` and prints the fastest and the median CPU
+/// time of this thread per pass (the copy is made outside the measurement).
+fn cpu_repeat(built: &World, calls: &[Call], repeat: usize) {
+    let mut passes = Vec::with_capacity(repeat);
+    for _ in 0..repeat {
+        let mut world = built.clone();
+        let start = cpu::thread();
+        for call in calls {
+            std::hint::black_box(world.apply(call));
+        }
+        passes.push(cpu::thread() - start);
+        drop(world);
+    }
+    passes.sort_by(f64::total_cmp);
+    let fastest = passes[0];
+    let median = passes[passes.len() / 2];
+    println!(
+        "stream CPU time over {repeat} passes: fastest {:.1} ms = {:.0} calls per CPU second \
+         ({:.2} us/call); median {:.1} ms = {:.0} calls per CPU second",
+        fastest * 1e3,
+        calls.len() as f64 / fastest,
+        fastest / calls.len() as f64 * 1e6,
+        median * 1e3,
+        calls.len() as f64 / median
+    );
+}
+
 fn main() {
     let sizes = std::env::var("SHARESIM_BENCH_SIZES").unwrap_or_else(|_| "small,medium".into());
     let stream_len: usize = std::env::var("SHARESIM_BENCH_STREAM")
@@ -68,6 +100,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_000);
     let observe = std::env::var("SHARESIM_BENCH_OBSERVE").map_or(true, |v| v != "0");
+    let repeat: usize = std::env::var("SHARESIM_BENCH_CPU_REPEAT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     for name in sizes.split(',').filter(|s| !s.is_empty()) {
         // `cargo bench` passes `--bench`; any other argument is ignored.
         let size = common::size(name);
@@ -77,6 +113,7 @@ fn main() {
         let (totals, seconds) = run(&mut world, &setup);
         print("build", &totals, seconds);
         let stream = common::Stream::new(size, 7).take(stream_len);
+        let built = world.clone();
         let (totals, seconds) = run(&mut world, &stream);
         print("stream", &totals, seconds);
         if observe {
@@ -87,6 +124,9 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e3
             );
             drop(obs);
+        }
+        if repeat > 0 {
+            cpu_repeat(&built, &stream, repeat);
         }
         println!();
     }

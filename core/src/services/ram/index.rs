@@ -11,8 +11,10 @@
 //!   contributed with what it contributes now); every function that mutates a share through
 //!   `shares.get_mut` or `shares.insert` calls it before it returns;
 //! - [`RamIndex::add_invitation`] and [`RamIndex::remove_invitation`], called where an
-//!   invitation is pushed (`invitations::invite`) or withdrawn (`invitations::drop_*`).
-//!   Invitation status changes need no update: the invitation indexes hold every status.
+//!   invitation is pushed (`invitations::invite`) or withdrawn (`invitations::drop_*`), and
+//!   [`RamIndex::invitation_status_changed`], called where an invitation is answered or expires
+//!   (only the PENDING counts depend on the status; the other invitation indexes hold every
+//!   status).
 //!
 //! Every index is a superset filter: a share listed under a key is a candidate, and callers
 //! still apply the full predicate (share status, Region, coverage against the current
@@ -21,7 +23,7 @@
 //! no index update.
 
 use super::access::principal_account;
-use super::{AssocStatus, Invitation, RamState, Share};
+use super::{AssocStatus, Invitation, InvitationStatus, RamState, Share, ShareStatus};
 use crate::name::{Name, Region};
 use crate::op::RamPrincipal;
 use crate::services::ib::IbKey;
@@ -51,6 +53,11 @@ pub(crate) struct RamIndex {
     /// (owner, Region) to the number of live RESOURCE and PRINCIPAL associations of its shares
     /// owners with none are left out.
     pub live_by_owner: BTreeMap<(Name, Region), (u64, u64)>,
+    /// (owner, Region) to the number of its ACTIVE shares; owners with none are left out.
+    pub active_by_owner: BTreeMap<(Name, Region), u64>,
+    /// (sender, Region) to the number of PENDING invitations it sent; senders with none
+    /// are left out. An invitation's sender is its share's owner and its Region the share's.
+    pub pending_by_sender: BTreeMap<(Name, Region), u64>,
     /// Share name to the sequence numbers of its invitations, any status.
     pub invitations_by_share: BTreeMap<Name, BTreeSet<u64>>,
     /// Receiver account to the sequence numbers of its invitations, any status.
@@ -70,6 +77,8 @@ struct Contribution {
     policy: Option<IbKey>,
     /// Live resource and principal associations.
     live: (u64, u64),
+    /// Whether the share is ACTIVE.
+    active: bool,
 }
 
 fn contribution(share: &Share) -> Contribution {
@@ -77,6 +86,7 @@ fn contribution(share: &Share) -> Contribution {
         owner: Some((share.owner.clone(), share.region.clone())),
         retained: share.retained.clone(),
         policy: share.from_policy.clone(),
+        active: share.status == ShareStatus::Active,
         ..Contribution::default()
     };
     for a in share.resources.values() {
@@ -120,6 +130,18 @@ fn remove<K: Ord>(map: &mut BTreeMap<K, Names>, key: &K, name: &Name) {
     }
 }
 
+/// Adds one to (or, with `up` false, takes one from) the count of `key`; zero counts are left
+/// out of the map.
+fn count(map: &mut BTreeMap<(Name, Region), u64>, key: &(Name, Region), up: bool) {
+    let n = map.get(key).copied().unwrap_or_default();
+    let n = if up { n + 1 } else { n.saturating_sub(1) };
+    if n == 0 {
+        map.remove(key);
+    } else {
+        map.insert(key.clone(), n);
+    }
+}
+
 impl RamIndex {
     /// The indexes of a RAM state, computed from scratch.
     pub fn rebuild(state: &RamState) -> RamIndex {
@@ -152,6 +174,14 @@ impl RamIndex {
             }
             if let Some(k) = &new.owner {
                 self.count_live(k, new.live, true);
+            }
+        }
+        if old.owner != new.owner || old.active != new.active {
+            if let Some(k) = old.owner.as_ref().filter(|_| old.active) {
+                count(&mut self.active_by_owner, k, false);
+            }
+            if let Some(k) = new.owner.as_ref().filter(|_| new.active) {
+                count(&mut self.active_by_owner, k, true);
             }
         }
         if old.policy != new.policy {
@@ -217,8 +247,46 @@ impl RamIndex {
             .unwrap_or_default()
     }
 
+    /// The ACTIVE shares of an owner in a Region.
+    pub fn active_owned(&self, owner: &Name, region: &Region) -> u64 {
+        self.active_by_owner
+            .get(&(owner.clone(), region.clone()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The PENDING invitations sent by `sender` in a Region.
+    pub fn pending_sent(&self, sender: &Name, region: &Region) -> u64 {
+        self.pending_by_sender
+            .get(&(sender.clone(), region.clone()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Records that the invitation `inv`, which had the status `old`, has its current status now.
+    pub fn invitation_status_changed(&mut self, inv: &Invitation, old: InvitationStatus) {
+        let (was, is) = (
+            old == InvitationStatus::Pending,
+            inv.status == InvitationStatus::Pending,
+        );
+        if was != is {
+            count(
+                &mut self.pending_by_sender,
+                &(inv.sender.clone(), inv.region.clone()),
+                is,
+            );
+        }
+    }
+
     /// Records a new invitation.
     pub fn add_invitation(&mut self, inv: &Invitation) {
+        if inv.status == InvitationStatus::Pending {
+            count(
+                &mut self.pending_by_sender,
+                &(inv.sender.clone(), inv.region.clone()),
+                true,
+            );
+        }
         self.invitations_by_share
             .entry(inv.share.clone())
             .or_default()
@@ -231,6 +299,13 @@ impl RamIndex {
 
     /// Forgets a withdrawn invitation.
     pub fn remove_invitation(&mut self, inv: &Invitation) {
+        if inv.status == InvitationStatus::Pending {
+            count(
+                &mut self.pending_by_sender,
+                &(inv.sender.clone(), inv.region.clone()),
+                false,
+            );
+        }
         for (map, key) in [
             (&mut self.invitations_by_share, &inv.share),
             (&mut self.invitations_by_receiver, &inv.receiver),

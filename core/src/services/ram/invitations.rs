@@ -165,9 +165,7 @@ pub(crate) fn respond(
         ctx.hit("RAM-12");
         (InvitationStatus::Rejected, AssocStatus::Failed)
     };
-    if let Some(inv) = world.ram.invitation_mut(seq) {
-        inv.status = status;
-    }
+    world.ram.set_invitation_status(seq, status);
     if let Some(s) = world.ram.shares.get_mut(share) {
         settle(s, &receiver, assoc);
     }
@@ -189,6 +187,10 @@ pub(crate) fn advance_time(world: &mut World, ctx: &mut Ctx, hours: u32) -> Resp
         if inv.status == InvitationStatus::Pending && inv.created_at.saturating_add(lifetime) <= now
         {
             inv.status = InvitationStatus::Expired;
+            world
+                .ram
+                .index
+                .invitation_status_changed(inv, InvitationStatus::Pending);
             expired.push((inv.share.clone(), inv.receiver.clone()));
         }
     }

@@ -214,20 +214,24 @@ impl RamState {
         self.invitations.get(i)
     }
 
-    /// The invitation with sequence number `seq`, to change its status.
-    pub fn invitation_mut(&mut self, seq: u64) -> Option<&mut Invitation> {
-        let i = self
-            .invitations
-            .binary_search_by_key(&seq, |i| i.seq)
-            .ok()?;
-        self.invitations.get_mut(i)
-    }
-
     /// The invitations of the share `name`, in creation order.
     pub fn invitations_of<'s>(&'s self, name: &Name) -> impl Iterator<Item = &'s Invitation> {
         self.index
             .invitations_of(name)
             .filter_map(|seq| self.invitation(seq))
+    }
+
+    /// Sets the status of the invitation with sequence number `seq` (answered, RAM-11 and
+    /// RAM-12), keeping the PENDING counts of the index true.
+    pub fn set_invitation_status(&mut self, seq: u64, status: InvitationStatus) {
+        let Ok(i) = self.invitations.binary_search_by_key(&seq, |i| i.seq) else {
+            return;
+        };
+        if let Some(inv) = self.invitations.get_mut(i) {
+            let old = inv.status;
+            inv.status = status;
+            self.index.invitation_status_changed(inv, old);
+        }
     }
 
     /// Withdraws an invitation (A-18).
@@ -239,16 +243,50 @@ impl RamState {
     }
 
     /// Whether the maintained indexes equal a recomputation from the state.
+    /// The counts of Q-11 and Q-15 are also compared with the scans they replace (over the
+    /// shares an owner has in a Region), which shows that counting PENDING invitations by
+    /// (sender, Region) counts those of the owner's shares.
     pub fn check_index(&self) -> Result<(), String> {
         let fresh = index::RamIndex::rebuild(self);
-        if fresh == self.index {
-            Ok(())
-        } else {
-            Err(format!(
+        if fresh != self.index {
+            return Err(format!(
                 "RAM indexes out of date:\nmaintained: {:?}\nrecomputed: {:?}",
                 self.index, fresh
-            ))
+            ));
         }
+        let keys: BTreeSet<&(Name, Region)> = self
+            .index
+            .by_owner
+            .keys()
+            .chain(self.index.active_by_owner.keys())
+            .chain(self.index.pending_by_sender.keys())
+            .collect();
+        for (owner, region) in keys {
+            let owned = || {
+                self.index
+                    .owned(owner, region)
+                    .filter_map(|n| self.shares.get(n).map(|s| (n, s)))
+            };
+            let active = owned()
+                .filter(|(_, s)| s.status == ShareStatus::Active)
+                .count() as u64;
+            let pending = owned()
+                .flat_map(|(n, _)| self.invitations_of(n))
+                .filter(|i| &i.sender == owner && i.status == InvitationStatus::Pending)
+                .count() as u64;
+            let counted = (
+                self.index.active_owned(owner, region),
+                self.index.pending_sent(owner, region),
+            );
+            if counted != (active, pending) {
+                return Err(format!(
+                    "RAM counts of {owner} in {region}: (ACTIVE shares, PENDING invitations) \
+                     counted {counted:?}, scanned {:?}",
+                    (active, pending)
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

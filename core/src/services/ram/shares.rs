@@ -213,14 +213,9 @@ fn add_entities(
         .collect();
     let invites = receivers.len() as u64;
     // The invitations sent by the owner for its shares in the Region (a share's invitations
-    // are sent by its owner, and a share name is reused only by its owner in its Region).
-    let pending = world
-        .ram
-        .index
-        .owned(&owner, &region)
-        .flat_map(|n| world.ram.invitations_of(n))
-        .filter(|i| i.sender == owner && i.status == super::InvitationStatus::Pending)
-        .count() as u64;
+    // are sent by its owner, and a share name is reused only by its owner in its Region), as
+    // counted by the index (`RamState::check_index` compares the count with the scan).
+    let pending = world.ram.index.pending_sent(&owner, &region);
     if invites > 0 && pending + invites > q.pending_invitations {
         return Err(limit("Q-15", "pending invitations"));
     }
@@ -379,13 +374,7 @@ pub(crate) fn create(
 
 /// The ACTIVE shares of an owner in a Region.
 fn active_owned(world: &World, owner: &Name, region: &Region) -> u64 {
-    world
-        .ram
-        .index
-        .owned(owner, region)
-        .filter_map(|n| world.ram.shares.get(n))
-        .filter(|s| s.status == ShareStatus::Active)
-        .count() as u64
+    world.ram.index.active_owned(owner, region)
 }
 
 /// AssociateResourceShare (RAM-16).
