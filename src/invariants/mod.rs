@@ -47,7 +47,9 @@
 //! observation alone. The incremental mode, [`Checker::check_unchanged`], checks a step that left
 //! the observation unchanged without comparing or indexing anything: the explorer's incremental
 //! mode (`explore::CheckMode`) uses it for rejected and read-only calls, whose observation it does
-//! not rebuild. A step that changed the observation is always checked in full.
+//! not rebuild. A step that changed the observation is checked in full, or, from an observation
+//! whose state invariants hold, with only the state invariants whose inputs changed
+//! ([`Checker::check_step_from_clean`]).
 
 mod arn;
 mod index;
