@@ -8,8 +8,10 @@
 //! name, with entity names from its own counter, so it cannot be what makes the sequence fail;
 //! it is drawn in chunks, each checked on the broken and the correct model as it is applied (a
 //! padding that long can trip the planted bug by itself, or a violation the correct model shows
-//! too; such a chunk is drawn again), and the padded sequence is checked to fail the same
-//! invariant at its last step on the broken model and to pass on the correct one. Reports the
+//! too; such a chunk is drawn again): by default only the state invariants after each chunk of
+//! 500 calls, which keeps a 100,000-call padding to minutes, or every call in the explorer's
+//! incremental mode with `SHARESIM_BENCH_PAD_CHECK=steps`. The padded sequence is checked to
+//! fail the same invariant at its last step on the broken model and to pass on the correct one. Reports the
 //! time to draw and check the padding, then the shrink's wall and CPU time (this thread's, from
 //! /proc), the candidates tested and the final length.
 //!
@@ -17,8 +19,11 @@
 //! the lengths, `SHARESIM_BENCH_SHRINK_SECONDS=300` the time budget per shrink,
 //! `SHARESIM_BENCH_PAD_SECONDS=600` the time budget for drawing and checking one padding (a
 //! length whose padding is not ready in time is reported and skipped: the cost of a checked
-//! step grows with the world), and `SHARESIM_BENCH_BREAKDOWN=1` adds one timed replay of each
-//! padded sequence, split into apply, observe and check.
+//! step grows with the world), `SHARESIM_BENCH_BREAKDOWN=1` adds one timed replay of each
+//! padded sequence, split into apply, observe and check, and `SHARESIM_BENCH_PAD_ACCOUNTS=shared`
+//! draws the padding over the failing calls' own accounts `a` to `e` (still with names of its
+//! own), so that every call is connected to the failing one through its caller and the
+//! shrinker's first pass cannot drop the padding at once.
 
 // PANIC SAFETY: benchmark code.
 #![allow(
@@ -120,6 +125,19 @@ impl Track {
             .map(|(invariant, _)| invariant)
     }
 
+    /// Applies a call without checking it (the chunk check of the padding).
+    fn apply(&mut self, call: &Call) {
+        self.world.apply(call);
+        self.assumed += 1;
+    }
+
+    /// Observes the world and checks the state invariants only: whether they hold.
+    fn state_holds(&mut self, checker: &dyn StepChecker) -> bool {
+        self.before = self.world.observe();
+        self.assumed = 0;
+        checker.check_state(&self.before).is_empty()
+    }
+
     /// Whether the quiet calls since the last observation left the world as it was.
     fn verify(&mut self) -> bool {
         if self.assumed == 0 {
@@ -133,14 +151,38 @@ impl Track {
     }
 }
 
-/// Calls drawn per chunk of padding; a chunk that makes a model fail is drawn again.
-const CHUNK: usize = 50;
+/// The broken and the correct model's worlds.
+type Tracks = (Track, Track);
+
+/// How the padding is checked as it is drawn (`SHARESIM_BENCH_PAD_CHECK`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PadCheck {
+    /// Every call, in the explorer's incremental mode, in chunks of 50 (`steps`): a changing
+    /// call costs an observation of the world, so a 100,000-call padding takes hours.
+    Steps,
+    /// The state invariants after every chunk of 500 calls (`chunks`, the default): one
+    /// observation per chunk and model. A step invariant broken inside the padding, or a state
+    /// invariant broken and restored within a chunk, goes unseen; the shrinker's result is
+    /// confirmed in full whatever the padding holds.
+    Chunks,
+}
+
+impl PadCheck {
+    /// Calls drawn per chunk; a chunk after which a model fails is drawn again.
+    fn chunk(self) -> usize {
+        match self {
+            PadCheck::Steps => 50,
+            PadCheck::Chunks => 500,
+        }
+    }
+}
 
 /// `n` generated calls over the accounts `f` to `j` only, with names of their own, followed by
-/// `calls`: the padded failure. The padding is checked step by step on the broken and on the
-/// correct model as it is drawn (a padding that long can trip the planted bug by itself, or a
+/// `calls`: the padded failure. The padding is checked on the broken and on the correct model
+/// as it is drawn, as `check` says (a padding that long can trip the planted bug by itself, or a
 /// violation the correct model shows too): a chunk after which either model fails is rolled
-/// back and drawn again. Returns the sequence if it fails `invariant` at its last call on the
+/// back and drawn again. The failing calls are then checked step by step (in incremental mode,
+/// the last one in full). Returns the sequence if it fails `invariant` at its last call on the
 /// broken model and passes on the correct one.
 fn padded(
     spec: &WorldSpec,
@@ -148,28 +190,38 @@ fn padded(
     seed: u64,
     (failing, invariant): (&[Call], &str),
     (checker, broken): (&dyn StepChecker, Model),
-    deadline: Instant,
+    (check, deadline): (PadCheck, Instant),
     reached: &mut usize,
 ) -> Option<Vec<Call>> {
     let mut pad_spec = explore::world_spec();
-    pad_spec.accounts = ["f", "g", "h", "i", "j"]
-        .iter()
-        .map(|a| Name::from(*a))
-        .collect();
+    if std::env::var("SHARESIM_BENCH_PAD_ACCOUNTS").as_deref() != Ok("shared") {
+        pad_spec.accounts = ["f", "g", "h", "i", "j"]
+            .iter()
+            .map(|a| Name::from(*a))
+            .collect();
+    }
     let mut generator = Gen::for_world(&pad_spec, Swarm::ALL);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut buf = [0u8; BYTES_PER_CALL];
     let mut out: Vec<Call> = Vec::with_capacity(n + failing.len());
     let mut tracks = (Track::new(spec, broken), Track::new(spec, &reference));
     let mut rollbacks = 0;
+    // The states at the start of the last few chunks: a planted bug can be set up in one chunk
+    // and show in a later one (a copied import shows when its portfolio changes), so a chunk
+    // that keeps failing is dropped together with the one before it.
+    let mut saves: Vec<(Tracks, Gen, usize)> = Vec::new();
+    let mut failures_here = 0;
     while out.len() < n {
         *reached = (*reached).max(out.len());
         if Instant::now() >= deadline {
             return None;
         }
-        let saved = (tracks.clone(), generator.clone(), out.len());
+        saves.push((tracks.clone(), generator.clone(), out.len()));
+        if saves.len() > 4 {
+            saves.remove(0);
+        }
         let mut clean = true;
-        for _ in 0..CHUNK.min(n - out.len()) {
+        for _ in 0..check.chunk().min(n - out.len()) {
             rng.fill_bytes(&mut buf);
             let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
                 continue;
@@ -177,6 +229,12 @@ fn padded(
             let mut value = serde_json::to_value(&call).unwrap();
             rename(&mut value);
             let call: Call = serde_json::from_value(value).unwrap();
+            if check == PadCheck::Chunks {
+                tracks.0.apply(&call);
+                tracks.1.apply(&call);
+                out.push(call);
+                continue;
+            }
             let broken_fails = tracks.0.step(&call, checker, false).is_some();
             let reference_fails = tracks.1.step(&call, checker, false).is_some();
             out.push(call);
@@ -185,16 +243,30 @@ fn padded(
                 break;
             }
         }
-        // A quiet call that changed the world would have been a NO-SIDE-EFFECT failure.
-        clean = clean && tracks.0.verify() && tracks.1.verify();
-        if !clean {
-            rollbacks += 1;
-            if rollbacks > 200 {
-                return None;
-            }
-            (tracks, generator) = (saved.0, saved.1);
-            out.truncate(saved.2);
+        clean = clean
+            && match check {
+                // A quiet call that changed the world would have been a NO-SIDE-EFFECT failure.
+                PadCheck::Steps => tracks.0.verify() && tracks.1.verify(),
+                PadCheck::Chunks => tracks.0.state_holds(checker) && tracks.1.state_holds(checker),
+            };
+        if clean {
+            failures_here = 0;
+            continue;
         }
+        rollbacks += 1;
+        failures_here += 1;
+        if rollbacks > 1000 {
+            return None;
+        }
+        // Back to the start of this chunk, or after three failures in a row to the start of
+        // the one before.
+        if failures_here > 3 && saves.len() > 1 {
+            saves.pop();
+            failures_here = 0;
+        }
+        let (t, g, len) = saves.pop()?;
+        (tracks, generator) = (t, g);
+        out.truncate(len);
     }
     let last = failing.len();
     for (i, call) in failing.iter().enumerate() {
@@ -269,6 +341,11 @@ fn main() {
             .unwrap_or(600),
     );
     let breakdown = std::env::var("SHARESIM_BENCH_BREAKDOWN").is_ok_and(|v| v == "1");
+    let pad_check = match std::env::var("SHARESIM_BENCH_PAD_CHECK").as_deref() {
+        Ok("steps") => PadCheck::Steps,
+        Ok("chunks") | Err(_) => PadCheck::Chunks,
+        Ok(other) => panic!("SHARESIM_BENCH_PAD_CHECK={other}: steps or chunks"),
+    };
     let small = explore::world_spec();
     let mut spec = small.clone();
     spec.accounts
@@ -293,7 +370,7 @@ fn main() {
     for &n in &lengths {
         let pad_start = Instant::now();
         let pad_cpu_start = cpu::thread();
-        let deadline = pad_start + pad_budget;
+        let check_until = (pad_check, pad_start + pad_budget);
         let mut reached = 0;
         let padded = (0..5).find_map(|seed| {
             padded(
@@ -302,7 +379,7 @@ fn main() {
                 seed,
                 (&calls, &invariant),
                 (checker.as_ref(), &broken),
-                deadline,
+                check_until,
                 &mut reached,
             )
         });
