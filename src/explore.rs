@@ -297,7 +297,26 @@ struct Stepper<'c> {
     /// `StepChecker::check_step_from_clean`, which skips the state invariants whose inputs it
     /// left unchanged.
     clean: bool,
+    /// Whether the last step rebuilt the observation in full and found it equal to the one
+    /// assumed or rebuilt in part: a point from which a full-mode replay may start.
+    verified: bool,
 }
+
+/// A world and its observation at a point of an incremental run where the observation was
+/// rebuilt in full and found equal to the one the run had assumed, with no violation so far: a
+/// full-mode replay of the run's later calls from here reports what a replay from the start
+/// reports (every earlier step passed its check against that same observation).
+struct Checkpoint {
+    world: World,
+    obs: Observation,
+    /// Calls of the run applied before this point.
+    calls: usize,
+}
+
+/// The fewest calls between two checkpoints of an incremental run: cloning the world costs
+/// about as much as a few checked steps, and a confirmation replays at most this many calls
+/// plus the distance to the next verified step.
+const CHECKPOINT_EVERY: usize = 32;
 
 /// One step as the explorer sees it.
 struct Stepped {
@@ -321,6 +340,24 @@ impl<'c> Stepper<'c> {
             partial: 0,
             quiet: 0,
             sampled: BTreeSet::new(),
+            verified: false,
+        }
+    }
+
+    /// A full-mode stepper that starts from a checkpoint, without observing again.
+    fn resume(checkpoint: Checkpoint, checker: &'c dyn StepChecker) -> Stepper<'c> {
+        Stepper {
+            world: checkpoint.world,
+            obs: checkpoint.obs,
+            clean: false,
+            obs_hash: None,
+            mode: CheckMode::Full,
+            checker,
+            assumed: 0,
+            partial: 0,
+            quiet: 0,
+            sampled: BTreeSet::new(),
+            verified: false,
         }
     }
 
@@ -340,6 +377,7 @@ impl<'c> Stepper<'c> {
         let rules = outcome.rules.clone();
         let outcome = StepOutcome::from(&outcome);
         let mode = self.mode;
+        self.verified = false;
         let violations = match mode {
             CheckMode::Full => {
                 let after = self.world.observe();
@@ -358,6 +396,7 @@ impl<'c> Stepper<'c> {
                 self.assumed = 0;
                 self.partial = 0;
                 if after == self.obs {
+                    self.verified = true;
                     self.checker.check_unchanged(&self.obs, call, &outcome)
                 } else {
                     self.check(call, &outcome, after)
@@ -460,15 +499,19 @@ fn explore_seed(
     spec: &WorldSpec,
     start: &dyn Fn() -> World,
 ) -> Report {
-    let report = explore_once(opts, checker, spec, start);
+    let (report, verified, checkpoint) = explore_once(opts, checker, spec, start);
     if opts.check == CheckMode::Full {
-        return report.0;
+        return report;
     }
-    match report {
+    match (report, verified) {
         // A failure found incrementally is confirmed in full mode, so that it is reported at the
         // step and with the invariant full mode reports (a call that changed the world while
-        // rejected shows as NO-SIDE-EFFECT at its own step, not at a later one).
-        (r, _) if r.failure.is_some() => replay_full(opts, r.last_step(), checker, spec, start, r),
+        // rejected shows as NO-SIDE-EFFECT at its own step, not at a later one): from the last
+        // checkpoint when full mode fails there at the same call, else from the start.
+        (r, _) if r.failure.is_some() => match confirm_from(checkpoint, r, opts, checker) {
+            Ok(confirmed) => confirmed,
+            Err(r) => replay_full(opts, r.last_step(), checker, spec, start, *r),
+        },
         // The observation assumed unchanged was not: some rejected or read-only call changed the
         // world; full mode names it.
         (r, false) => replay_full(opts, opts.steps, checker, spec, start, r),
@@ -476,13 +519,52 @@ fn explore_seed(
     }
 }
 
-/// Explores one seed in its mode; says whether the final observation was the one assumed.
+/// Confirms an incremental run's failure by replaying, in full mode, only its calls after the
+/// last checkpoint. When full mode fails at the same call, the failure takes full mode's
+/// invariant and message, and the rest of the report (steps, kinds, rules) is the same as a
+/// full replay from the start would give, since it was built from the same calls and outcomes.
+/// Anything else (no checkpoint, a failure at another call or none, the determinism audit's
+/// hashes) is handed back for a replay from the start.
+fn confirm_from(
+    checkpoint: Option<Checkpoint>,
+    mut report: Report,
+    opts: &Options,
+    checker: &dyn StepChecker,
+) -> Result<Report, Box<Report>> {
+    let (Some(checkpoint), Some(failure), false) =
+        (checkpoint, report.failure.as_mut(), opts.hashes)
+    else {
+        return Err(Box::new(report));
+    };
+    let from = checkpoint.calls;
+    let Some(rest) = failure.calls.get(from..) else {
+        return Err(Box::new(report));
+    };
+    let mut stepper = Stepper::resume(checkpoint, checker);
+    for (i, call) in rest.iter().enumerate() {
+        let stepped = stepper.step(call);
+        let Some((invariant, message)) = stepped.violations.into_iter().next() else {
+            continue;
+        };
+        if i + 1 != rest.len() {
+            break;
+        }
+        failure.invariant = invariant;
+        failure.message = message;
+        failure.outcome = stepped.outcome;
+        return Ok(report);
+    }
+    Err(Box::new(report))
+}
+
+/// Explores one seed in its mode; says whether the final observation was the one assumed, and
+/// (incremental mode) gives the last checkpoint.
 fn explore_once(
     opts: &Options,
     checker: &dyn StepChecker,
     spec: &WorldSpec,
     start: &dyn Fn() -> World,
-) -> (Report, bool) {
+) -> (Report, bool, Option<Checkpoint>) {
     let swarm = opts.swarm.unwrap_or_else(|| Swarm::from_seed(opts.seed));
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut generator = Gen::for_world(spec, swarm);
@@ -493,6 +575,7 @@ fn explore_once(
         ..Report::default()
     };
     let mut calls = Vec::new();
+    let mut checkpoint: Option<Checkpoint> = None;
     let mut buf = [0u8; BYTES_PER_CALL];
     for step in 1..=opts.steps {
         rng.fill_bytes(&mut buf);
@@ -517,11 +600,19 @@ fn explore_once(
                 message,
                 outcome: stepped.outcome,
             });
-            return (report, true);
+            return (report, true, checkpoint);
+        }
+        let since = calls.len() - checkpoint.as_ref().map_or(0, |c| c.calls);
+        if stepper.verified && since >= CHECKPOINT_EVERY {
+            checkpoint = Some(Checkpoint {
+                world: stepper.world.clone(),
+                obs: stepper.obs.clone(),
+                calls: calls.len(),
+            });
         }
     }
     let verified = stepper.verify();
-    (report, verified)
+    (report, verified, checkpoint)
 }
 
 impl Report {

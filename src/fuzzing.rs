@@ -8,7 +8,7 @@
 //! | `protocol` | bytes (JSON lines) | the reference server and the runner's reply decoder never panic on any line |
 //! | `roundtrip` | bytes | a scenario that parses prints to text that parses back to the same scenario |
 
-use crate::explore::{self, Failure, first_violation};
+use crate::explore::{self, CheckMode, Failure, first_violation_with};
 use crate::generate::{Gen, MAX_FUZZ_CALLS, Swarm};
 use crate::regression;
 use crate::scenario::{FoundBy, load};
@@ -177,7 +177,9 @@ pub fn ops_on(input: &OpsInput, model: explore::Model) -> Result<(), Box<Failure
     let spec = explore::world_spec();
     let checker = crate::checks(&spec.config.quotas);
     let checker = explore::Tolerant::new(checker.as_ref());
-    match first_violation(&spec, &input.calls, &checker, model) {
+    // Incremental mode, as the explorer checks: a violation it finds is confirmed by a full
+    // replay, so the failure is the one full mode reports.
+    match first_violation_with(&spec, &input.calls, &checker, model, CheckMode::Incremental) {
         None => Ok(()),
         Some((step, invariant, message, outcome)) => Err(Box::new(Failure {
             seed: 0,

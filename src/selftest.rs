@@ -9,7 +9,7 @@
 //! checker (or of the generator, if it never builds the state the bug needs); the self-test
 //! fails then, so oracle strength cannot rot silently.
 
-use crate::explore::{self, Budget, EPISODE, Options, first_violation, reference};
+use crate::explore::{self, Budget, CheckMode, EPISODE, Options, first_violation_with, reference};
 use sharesim_core::fault::Fault;
 use sharesim_core::{World, WorldSpec};
 use std::time::{Duration, Instant};
@@ -77,7 +77,17 @@ pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duratio
         result.steps += report.steps;
         seed = seed.wrapping_add(1);
         let Some(f) = report.failure else { continue };
-        if first_violation(&spec, &f.calls, &checker, &reference).is_some() {
+        // The correct model is replayed in incremental mode: it changes nothing on a rejected
+        // or read-only call, so this finds what a full replay finds, and anything it
+        // finds is confirmed in full.
+        let on_reference = first_violation_with(
+            &spec,
+            &f.calls,
+            &checker,
+            &reference,
+            CheckMode::Incremental,
+        );
+        if on_reference.is_some() {
             result.background += 1;
             continue;
         }

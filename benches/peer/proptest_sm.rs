@@ -171,7 +171,15 @@ impl Sut {
             else {
                 return;
             };
-            if first_violation(&spec, &self.calls, &run.checker, &reference).is_some() {
+            // The correct model is replayed as `selftest::run` replays it (incrementally).
+            let on_reference = explore::first_violation_with(
+                &spec,
+                &self.calls,
+                &run.checker,
+                &reference,
+                explore::CheckMode::Incremental,
+            );
+            if on_reference.is_some() {
                 run.background += 1;
                 return;
             }
