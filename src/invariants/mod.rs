@@ -132,7 +132,7 @@ impl Checker {
     /// (`check_state(before)` reports nothing), with the same result. A state invariant is a
     /// function of the parts of the observation it reads, so where those parts are equal before
     /// and after, it holds after as it did before, and only the state invariants whose inputs
-    /// changed are checked (see [`Inputs`]): a Service Catalog call leaves the RAM, Image
+    /// changed are checked (see `Inputs`): a Service Catalog call leaves the RAM, Image
     /// Builder and KMS views as they were, and a RAM or Image Builder call the Service Catalog
     /// views. Which parts changed is found by comparing the two observations, never from the
     /// call. The explorer's incremental mode uses it from a clean start, where every step it
