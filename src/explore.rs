@@ -254,7 +254,10 @@ pub enum CheckMode {
     ///   assumed or rebuilt in part (below);
     /// - a seed that fails, or whose observation differs at the end, is replayed in full mode,
     ///   and the full mode's report is the seed's report (so a failure is reported at the same
-    ///   step, with the same invariant, as in full mode).
+    ///   step, with the same invariant, as in full mode). A failure is replayed from the last
+    ///   checkpoint (a copy of the world where a sampled call's full observation matched the
+    ///   assumed one) when full mode fails there at the same call, and from the start
+    ///   otherwise.
     ///
     /// What this can miss that full mode catches: a rejected or read-only call, not sampled,
     /// that changes the world in a way the check of the next changing call accepts as that
