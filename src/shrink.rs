@@ -359,8 +359,11 @@ impl Shrinker<'_> {
             .iter()
             .enumerate()
             .filter(|(i, call)| {
-                // The failing call is kept without applying it (it may be one that panics).
-                i + 1 == n || (!call.op.kind().is_read_only() && world.apply(call).result.is_ok())
+                // The failing call is kept without applying it (it may be one that panics), and
+                // so is an earlier call that panics: the candidate's test decides about it.
+                i + 1 == n
+                    || (!call.op.kind().is_read_only()
+                        && apply_guarded(&mut world, call).is_none_or(|o| o.result.is_ok()))
             })
             .map(|(_, c)| c.clone())
             .collect();
