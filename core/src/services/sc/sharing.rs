@@ -929,6 +929,7 @@ pub(crate) fn on_org_change(world: &mut World, ctx: &mut Ctx) {
         let mut removed = Vec::new();
         let mut freeze = Vec::new();
         let mut thaw = Vec::new();
+        let mut rejoined = Vec::new();
         for (t, s) in p.shares.iter().filter(|(t, _)| is_node(t)) {
             if s.organization.is_none() || s.organization != admin_org {
                 removed.push(t.clone());
@@ -947,7 +948,20 @@ pub(crate) fn on_org_change(world: &mut World, ctx: &mut Ctx) {
                     thaw.push((t.clone(), left));
                 }
                 (Some(_), false) => ctx.hit("SC-33"),
-                (None, true) => {}
+                (None, true) => {
+                    // A grandfathered account (SC-33, A-16) that is a member again follows the
+                    // tree from now on: if it leaves again while access is enabled, it loses
+                    // the share like any member (SC-35) `[MODEL]`.
+                    let back: Vec<Name> = s
+                        .grandfathered
+                        .iter()
+                        .filter(|a| org.is_some_and(|o| o.accounts.contains_key(*a)))
+                        .cloned()
+                        .collect();
+                    if !back.is_empty() {
+                        rejoined.push((t.clone(), back));
+                    }
+                }
             }
         }
         if !removed.is_empty() {
@@ -967,6 +981,13 @@ pub(crate) fn on_org_change(world: &mut World, ctx: &mut Ctx) {
         for (t, set) in freeze {
             if let Some(s) = p.shares.get_mut(&t) {
                 s.frozen = Some(set);
+            }
+        }
+        for (t, back) in rejoined {
+            if let Some(s) = p.shares.get_mut(&t) {
+                for a in &back {
+                    s.grandfathered.remove(a);
+                }
             }
         }
         let thawed = !thaw.is_empty();
