@@ -1553,7 +1553,10 @@ fn coverage_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                 ),
             ));
         }
-        if !on_before && !on_after && org_call && !kept {
+        // Frozen access (SC-33) outlives removals, not the organization: once the owner is in
+        // no organization (DeleteOrganization), no node share of it can exist (SC-21, SC-34).
+        let owner_org_gone = s.after.orgs.org_of(owner).is_none();
+        if !on_before && !on_after && org_call && !kept && !owner_org_gone {
             out.push(Violation::new(
                 I::Inv12,
                 &["SC-32", "SC-33", "A-16"],
