@@ -635,6 +635,15 @@ impl fmt::Display for InvariantId {
     }
 }
 
+/// Step violations as the [`crate::scenario::run::StepChecker`] trait reports them: (invariant
+/// id, paragraph).
+fn id_and_text(violations: &[Violation]) -> Vec<(String, String)> {
+    violations
+        .iter()
+        .map(|v| (v.invariant.id().to_owned(), v.to_string()))
+        .collect()
+}
+
 /// The checker as the scenario runner, the explorer and the conformance runner call it.
 impl crate::scenario::run::StepChecker for Checker {
     fn check_state(&self, obs: &Observation) -> Vec<String> {
@@ -651,10 +660,7 @@ impl crate::scenario::run::StepChecker for Checker {
         outcome: &StepOutcome,
         after: &Observation,
     ) -> Vec<(String, String)> {
-        Checker::check_step(self, before, call, outcome, after)
-            .iter()
-            .map(|v| (v.invariant.id().to_owned(), v.to_string()))
-            .collect()
+        id_and_text(&Checker::check_step(self, before, call, outcome, after))
     }
 
     fn check_step_from_clean(
@@ -664,10 +670,9 @@ impl crate::scenario::run::StepChecker for Checker {
         outcome: &StepOutcome,
         after: &Observation,
     ) -> Vec<(String, String)> {
-        Checker::check_step_from_clean(self, before, call, outcome, after)
-            .iter()
-            .map(|v| (v.invariant.id().to_owned(), v.to_string()))
-            .collect()
+        id_and_text(&Checker::check_step_from_clean(
+            self, before, call, outcome, after,
+        ))
     }
 
     fn check_unchanged(
@@ -676,9 +681,6 @@ impl crate::scenario::run::StepChecker for Checker {
         call: &Call,
         outcome: &StepOutcome,
     ) -> Vec<(String, String)> {
-        Checker::check_unchanged(self, obs, call, outcome)
-            .iter()
-            .map(|v| (v.invariant.id().to_owned(), v.to_string()))
-            .collect()
+        id_and_text(&Checker::check_unchanged(self, obs, call, outcome))
     }
 }
