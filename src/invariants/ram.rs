@@ -775,9 +775,7 @@ fn still_shared(
         let with: Vec<&str> = s
             .principals
             .iter()
-            .filter(|p| {
-                p.status == ASSOCIATED && arn::entity(&p.entity) != Entity::Account(owner.clone())
-            })
+            .filter(|p| p.status == ASSOCIATED && !owners_own(ix, owner, &p.entity))
             .map(|p| p.entity.as_str())
             .collect();
         if in_share && !with.is_empty() {
@@ -785,6 +783,16 @@ fn still_shared(
         }
     }
     None
+}
+
+/// Whether a rendered principal is the owner account itself or an IAM role or user in it: a
+/// share naming only these is not "shared" for IB-16 (RAM-10, A-29), so the owner may delete.
+fn owners_own(ix: &Index<'_>, owner: &Name, entity: &str) -> bool {
+    match arn::entity(entity) {
+        Entity::Account(a) => &a == owner,
+        Entity::Iam { account_id } => ix.account_of_id(account_id) == Some(owner),
+        _ => false,
+    }
 }
 
 fn ib_delete(k: OpKind) -> bool {
