@@ -15,6 +15,11 @@
 //!   an invariant only the checker of src/invariants checks) appears when some scenario claims
 //!   it in `rules`. [`RECORDED_ONLY_WHERE_NO_SCENARIO_GOES`] lists the recordable rules that no
 //!   scenario can reach, with the reason; they too must be claimed.
+//!
+//! Error names are tied to their rules: every rejection the model writes out, every rejection
+//! of the corpus and of generated calls names an exception that RULES.md gives to the deciding
+//! rule (the catalog's `errors`) or that the rule's line in docs/rules.md names as the model's
+//! choice, so that a conformance user can trust an error name as much as a rule id.
 
 use super::scenarios::root;
 use sharesim::scenario::{discover, load, run};
@@ -274,6 +279,105 @@ fn literal_rejections() -> BTreeSet<(String, String)> {
         }
     }
     out
+}
+
+/// Whether `exception` is an error of `rule`: RULES.md gives it to the rule (its text, or §0.4
+/// for the rule's service; `catalog::declares`), or the rule's line of docs/rules.md names it
+/// as the model's choice.
+fn declared(status: &BTreeMap<String, String>, exception: &str, rule: &str) -> bool {
+    let in_docs = status.get(rule).is_some_and(|line| {
+        line.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| word == exception)
+    });
+    sharesim_core::catalog::declares(rule, exception) || in_docs
+}
+
+/// Lists the (exception, rule) pairs that are not declared, one per line.
+fn undeclared<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let status = rule_status();
+    pairs
+        .into_iter()
+        .filter(|(e, r)| !declared(&status, e, r))
+        .map(|(e, r)| {
+            let given = sharesim_core::catalog::rule(r).map(|x| x.errors).unwrap_or_default();
+            format!("{r} answered with {e}: RULES.md gives {given:?} (and §0.4 its service's), and the docs/rules.md line of {r} does not name {e}")
+        })
+        .collect()
+}
+
+#[test]
+fn every_rejection_the_model_writes_out_names_an_error_of_its_rule() {
+    let literal = literal_rejections();
+    let bad = undeclared(literal.iter().map(|(e, r)| (e.as_str(), r.as_str())));
+    assert!(
+        bad.is_empty(),
+        "{} of {} `reject(Exception::X, \"RULE\", ..)` in core/src name an error their rule does not declare:\n{}",
+        bad.len(),
+        literal.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn every_rejection_of_the_corpus_names_an_error_of_its_rule() {
+    let rejections = &corpus().rejections;
+    let bad = undeclared(rejections.iter().map(|(e, r)| (e.name(), *r)));
+    assert!(
+        bad.is_empty(),
+        "{} of {} (exception, rule) pairs of the scenarios are not declared:\n{}",
+        bad.len(),
+        rejections.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn every_rejection_of_generated_calls_names_an_error_of_its_rule() {
+    use arbitrary::Unstructured;
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    use sharesim::explore::{self, BYTES_PER_CALL};
+    use sharesim::generate::{Gen, Swarm};
+    // The explorer's own sequences (same generator, swarm profiles and world), so that error
+    // paths behind helpers that take the rule as a parameter are reached too.
+    let spec = explore::world_spec();
+    let status = rule_status();
+    let mut seen: BTreeSet<(Exception, &'static str)> = BTreeSet::new();
+    let mut first_bad: BTreeMap<(Exception, &'static str), String> = BTreeMap::new();
+    for seed in 0..24u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut generator = Gen::for_world(&spec, Swarm::from_seed(seed));
+        let mut world = sharesim_core::World::new(&spec);
+        let mut buf = [0u8; BYTES_PER_CALL];
+        for step in 1..=400 {
+            rng.fill_bytes(&mut buf);
+            let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
+                continue;
+            };
+            if let Err(e) = world.apply(&call).result {
+                let pair = (e.exception, e.rule);
+                if seen.insert(pair) && !declared(&status, e.exception.name(), e.rule) {
+                    first_bad.insert(pair, format!("seed {seed}, step {step}: {call:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        seen.len() > 20,
+        "the sequences reach many error paths ({})",
+        seen.len()
+    );
+    let bad: Vec<String> = first_bad
+        .iter()
+        .map(|((e, r), at)| format!("{r} answered with {e} (first at {at})"))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} of {} (exception, rule) pairs of generated calls are not declared by the rule:\n{}",
+        bad.len(),
+        seen.len(),
+        bad.join("\n")
+    );
 }
 
 #[test]
