@@ -163,11 +163,7 @@ pub(crate) fn ram_target(
         None => VersionPattern::ANY,
     };
     let owner = r.owner.as_ref().unwrap_or(share_owner);
-    let found = versions::versions_of(&world.ib.resources, res.kind, owner, region, &r.name)
-        .map(|(k, _)| k)
-        .filter(|k| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
-        .max_by_key(|k| (k.version, k.build));
-    match found {
+    match newest_named(world, res, owner, region, pattern) {
         Some(k) => {
             let arn = arn_of(world, k);
             Ok((arn, (owner == share_owner).then(|| k.clone())))
@@ -184,6 +180,46 @@ pub(crate) fn ram_target(
             None,
         )),
     }
+}
+
+/// The newest version (and build) of `owner`'s resource that a RAM resource names in `region`.
+fn newest_named<'w>(
+    world: &'w World,
+    res: &RamResource,
+    owner: &Name,
+    region: &Region,
+    pattern: VersionPattern,
+) -> Option<&'w IbKey> {
+    let r = &res.resource;
+    versions::versions_of(&world.ib.resources, res.kind, owner, region, &r.name)
+        .map(|(k, _)| k)
+        .filter(|k| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
+        .max_by_key(|k| (k.version, k.build))
+}
+
+/// IB-06: whether a RAM resource that names nothing of the share owner's in `region` names
+/// one of its resources in another Region (sharing is per Region and never replicates, so its
+/// association fails, RAM-04). A malformed reference names nothing anywhere.
+pub(crate) fn owned_in_another_region(
+    world: &World,
+    share_owner: &Name,
+    region: &Region,
+    res: &RamResource,
+) -> bool {
+    let owner = res.resource.owner.as_ref().unwrap_or(share_owner);
+    let pattern = match &res.resource.version {
+        Some(v) => match versions::parse_pattern(v) {
+            Ok(p) => p,
+            Err(_) => return false,
+        },
+        None => VersionPattern::ANY,
+    };
+    owner == share_owner
+        && world
+            .regions
+            .iter()
+            .filter(|r| *r != region)
+            .any(|r| newest_named(world, res, owner, r, pattern).is_some())
 }
 
 /// The view of a resource as `viewer` sees it: the owner also sees the policy (IB-29).

@@ -158,8 +158,12 @@ fn add_entities(
     let allow_external = share.allow_external_principals;
     // Stage 1: resource ARNs and principal formats; stage 2: principals that do not exist.
     let mut targets: BTreeMap<String, Option<IbKey>> = BTreeMap::new();
+    let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     for r in resources {
         let (arn, key) = ib::ram_target(world, &owner, &region, r)?;
+        if key.is_none() && ib::owned_in_another_region(world, &owner, &region, r) {
+            elsewhere.insert(arn.clone());
+        }
         targets.insert(arn, key);
     }
     let principals: BTreeSet<&RamPrincipal> = principals.iter().collect();
@@ -238,6 +242,10 @@ fn add_entities(
             ctx.hit("RAM-04");
             ctx.hit("IB-04");
             ctx.hit("A-19");
+            if elsewhere.contains(&arn) {
+                // IB-06: the owner has it, but in another Region.
+                ctx.hit("IB-06");
+            }
             AssocStatus::Failed
         };
         share.resources.insert(arn, ResourceAssoc { key, status });
