@@ -22,7 +22,10 @@ use std::sync::Arc;
 /// `str`: if the padded prefixes differ at byte i, either both strings have a byte at i (and they
 /// differ there first), or the shorter one ends before i and is a prefix of the other (every byte
 /// of the other between its end and i is a NUL, equal to the padding). Equal prefixes fall back to
-/// the lengths (both strings within the prefix) or to the full strings.
+/// the lengths (when either string ends within the prefix, it is a prefix of the other) or to
+/// the next 8 bytes, read the same way (so names of up to 16 bytes, such as `acct00042` or
+/// `us-east-1`, are compared without a call to `memcmp`), and only longer ones to the rest of
+/// the strings.
 #[derive(Clone)]
 struct Text {
     prefix: u64,
@@ -31,6 +34,25 @@ struct Text {
 
 /// How many leading bytes of a [`Text`] its integer prefix holds.
 const PREFIX: usize = 8;
+
+/// The `PREFIX` bytes of `bytes` from `at` as a big-endian integer, zero-padded past the end.
+#[inline]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + PREFIX) {
+        Some(full) => {
+            let mut w = [0u8; PREFIX];
+            w.copy_from_slice(full);
+            u64::from_be_bytes(w)
+        }
+        None => {
+            let mut w = [0u8; PREFIX];
+            for (b, c) in w.iter_mut().zip(bytes.get(at..).unwrap_or_default()) {
+                *b = *c;
+            }
+            u64::from_be_bytes(w)
+        }
+    }
+}
 
 /// A `Text` is a JSON string, inlined exactly as `String` is (the schema of the protocol is
 /// unchanged).
@@ -59,12 +81,8 @@ impl Text {
     }
 
     fn shared(text: Arc<str>) -> Self {
-        let mut bytes = [0u8; PREFIX];
-        for (b, c) in bytes.iter_mut().zip(text.bytes()) {
-            *b = c;
-        }
         Text {
-            prefix: u64::from_be_bytes(bytes),
+            prefix: word(text.as_bytes(), 0),
             text,
         }
     }
@@ -76,8 +94,15 @@ impl Text {
 
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
+        // Equal prefixes and lengths: names within the prefix are equal, the next 8 bytes
+        // decide for names within 16 bytes, and only longer ones compare the rest.
+        let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
         self.prefix == other.prefix
-            && (Arc::ptr_eq(&self.text, &other.text) || *self.text == *other.text)
+            && a.len() == b.len()
+            && (a.len() <= PREFIX
+                || Arc::ptr_eq(&self.text, &other.text)
+                || (word(a, PREFIX) == word(b, PREFIX)
+                    && (a.len() <= 2 * PREFIX || a.get(2 * PREFIX..) == b.get(2 * PREFIX..))))
     }
 }
 
@@ -95,11 +120,21 @@ impl Ord for Text {
             Ordering::Equal => {}
             unequal => return unequal,
         }
-        let (a, b) = (self.text.len(), other.text.len());
-        if (a <= PREFIX && b <= PREFIX) || Arc::ptr_eq(&self.text, &other.text) {
-            a.cmp(&b)
+        // Equal prefixes: a string that ends within the prefix is a prefix of the other (the
+        // padding equals the other's bytes), so the lengths decide; otherwise the next 8 bytes
+        // decide as the prefix did, and then the lengths or the rest of the strings.
+        let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
+        if a.len().min(b.len()) <= PREFIX || Arc::ptr_eq(&self.text, &other.text) {
+            return a.len().cmp(&b.len());
+        }
+        match word(a, PREFIX).cmp(&word(b, PREFIX)) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        if a.len().min(b.len()) <= 2 * PREFIX {
+            a.len().cmp(&b.len())
         } else {
-            self.text.cmp(&other.text)
+            a.get(2 * PREFIX..).cmp(&b.get(2 * PREFIX..))
         }
     }
 }
@@ -248,8 +283,9 @@ mod tests {
     use super::Name;
     use std::cmp::Ordering;
 
-    /// Names order, compare and hash exactly as their strings do, across the prefix boundary,
-    /// with NULs (which equal the padding), shared prefixes and multi-byte characters.
+    /// Names order, compare and hash exactly as their strings do, across the prefix boundary and
+    /// the 16-byte boundary of the second word, with NULs (which equal the padding), shared
+    /// prefixes and multi-byte characters.
     #[test]
     fn names_order_as_their_strings() {
         let words = [
@@ -263,14 +299,21 @@ mod tests {
             "acct00001",
             "acct00010",
             "acct0001",
+            "acct00012",
+            "acct00099",
             "abcdefg",
             "abcdefgh",
             "abcdefgh\0",
             "abcdefghi",
+            "abcdefghi\0",
+            "abcdefghi\0\0j",
+            "abcdefgh\0j",
             "abcdefgi",
             "abcdefghijklmno",
             "abcdefghijklmnop",
             "abcdefghijklmnop\0",
+            "abcdefghijklmnop\0\0",
+            "abcdefghijklmnop\0\0q",
             "abcdefghijklmnopq",
             "abcdefghijklmnopr",
             "abcdefghijklmnopqrstuvwxyz",
