@@ -44,6 +44,9 @@ pub(crate) struct Policy {
 /// One resource version (recipes) or build version (components, images).
 #[derive(Debug, Clone)]
 pub(crate) struct IbResource {
+    /// Its ARN, formatted once at creation (§1.7; the owner's account id and every part of the
+    /// key are fixed), since every response and RAM association names it.
+    pub arn: String,
     /// The KMS key (made explicit: its account is always set) and its ARN (IB-30).
     pub kms: Option<(KeyRef, String)>,
     /// Recipes: the component references as written, owners made explicit (IB-28 resolves
@@ -73,8 +76,17 @@ pub(crate) struct IbState {
     pub used_by: BTreeMap<IbKey, BTreeSet<IbKey>>,
 }
 
-/// The ARN of an existing or former resource.
+/// The ARN of an existing or former resource: the one stored at creation while it exists, and
+/// formatted from its key (as it was at creation) once it is gone.
 pub(crate) fn arn_of(world: &World, key: &IbKey) -> String {
+    match world.ib.resources.get(key) {
+        Some(res) => res.arn.clone(),
+        None => new_arn(world, key),
+    }
+}
+
+/// The ARN of a resource being created (or of a former one), formatted from its key.
+pub(crate) fn new_arn(world: &World, key: &IbKey) -> String {
     versions::key_arn(&world.acct(&key.owner), key)
 }
 

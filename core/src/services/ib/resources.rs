@@ -6,7 +6,7 @@
 //! (IB-28, A-14), so a consumer never resolves to a version the owner did not share.
 
 use super::versions::{self, IbKey, Version, VersionPattern, has_builds};
-use super::{IbResource, IbState, arn_of, deps};
+use super::{IbResource, IbState, arn_of, deps, new_arn};
 use crate::error::{ApiError, Exception, RuleId, reject};
 use crate::name::{Name, Region};
 use crate::observe::IbResourceView;
@@ -164,10 +164,7 @@ pub(crate) fn ram_target(
     };
     let owner = r.owner.as_ref().unwrap_or(share_owner);
     match newest_named(world, res, owner, region, pattern) {
-        Some(k) => {
-            let arn = arn_of(world, k);
-            Ok((arn, (owner == share_owner).then(|| k.clone())))
-        }
+        Some((k, found)) => Ok((found.arn.clone(), (owner == share_owner).then(|| k.clone()))),
         None => Ok((
             versions::arn(
                 region,
@@ -189,12 +186,11 @@ fn newest_named<'w>(
     owner: &Name,
     region: &Region,
     pattern: VersionPattern,
-) -> Option<&'w IbKey> {
+) -> Option<(&'w IbKey, &'w IbResource)> {
     let r = &res.resource;
     versions::versions_of(&world.ib.resources, res.kind, owner, region, &r.name)
-        .map(|(k, _)| k)
-        .filter(|k| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
-        .max_by_key(|k| (k.version, k.build))
+        .filter(|(k, _)| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
+        .max_by_key(|(k, _)| (k.version, k.build))
 }
 
 /// IB-06: whether a RAM resource that names nothing of the share owner's in `region` names
@@ -229,7 +225,7 @@ pub(crate) fn view(world: &World, key: &IbKey, res: &IbResource, viewer: &Name) 
         name: key.name.clone(),
         version: key.version.to_string(),
         build: key.build,
-        arn: arn_of(world, key),
+        arn: res.arn.clone(),
         owner: key.owner.clone(),
         kms_key: res.kms.as_ref().map(|(_, arn)| arn.clone()),
         depends_on: res.depends_on.iter().map(|k| arn_of(world, k)).collect(),
@@ -301,15 +297,12 @@ fn next_build(world: &mut World, kind: IbKind, ctx: &Ctx, name: &Name, v: Versio
     *counter
 }
 
-fn created(world: &World, key: &IbKey) -> Response {
+fn created(key: &IbKey, arn: String) -> Response {
     let id = match key.build {
         Some(b) => format!("{}/{b}", key.version),
         None => key.version.to_string(),
     };
-    Response::Created {
-        id,
-        arn: arn_of(world, key),
-    }
+    Response::Created { id, arn }
 }
 
 /// CreateComponent (IB-26, IB-30, Q-22, Q-23, A-23): a new build version of (name, version).
@@ -351,9 +344,11 @@ pub(crate) fn create_component(
         version: v,
         build: Some(build),
     };
+    let arn = new_arn(world, &key);
     world.ib.resources.insert(
         key.clone(),
         IbResource {
+            arn: arn.clone(),
             kms,
             components: Vec::new(),
             parent: None,
@@ -364,7 +359,7 @@ pub(crate) fn create_component(
     );
     ctx.hit("IB-26");
     ctx.hit("IB-01");
-    Ok(created(world, &key))
+    Ok(created(&key, arn))
 }
 
 fn explicit(r: &IbRef, owner: &Name) -> IbRef {
@@ -452,9 +447,11 @@ pub(crate) fn create_recipe(
         ParentImage::Ami(a) => ParentImage::Ami(a.clone()),
         ParentImage::Image(r) => ParentImage::Image(explicit(r, &ctx.account)),
     };
+    let arn = new_arn(world, &key);
     world.ib.resources.insert(
         key.clone(),
         IbResource {
+            arn: arn.clone(),
             kms,
             components: components
                 .iter()
@@ -469,7 +466,7 @@ pub(crate) fn create_recipe(
     deps::index_dependencies(world, &key);
     ctx.hit("IB-27");
     ctx.hit("IB-01");
-    Ok(created(world, &key))
+    Ok(created(&key, arn))
 }
 
 /// Whether a build by `ctx` from the recipe can succeed (IB-22, IB-28, KMS-07, A-21, INV-18):
@@ -534,9 +531,11 @@ pub(crate) fn create_image(
         version: recipe.version,
         build: Some(build),
     };
+    let arn = new_arn(world, &key);
     world.ib.resources.insert(
         key.clone(),
         IbResource {
+            arn: arn.clone(),
             kms: None,
             components: Vec::new(),
             parent: None,
@@ -549,7 +548,7 @@ pub(crate) fn create_image(
     // IB-25: Image Builder charges nothing for a build. Unlike a Service Catalog launch, whose
     // launch role's account pays (SC-12), no account is charged and nothing is recorded as owed.
     ctx.hit("IB-25");
-    Ok(created(world, &key))
+    Ok(created(&key, arn))
 }
 
 /// Delete{Component,Image,ImageRecipe,ContainerRecipe} (IB-16 to IB-20, A-13).
