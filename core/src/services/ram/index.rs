@@ -13,8 +13,8 @@
 //! - [`RamIndex::add_invitation`] and [`RamIndex::remove_invitation`], called where an
 //!   invitation is pushed (`invitations::invite`) or withdrawn (`invitations::drop_*`), and
 //!   [`RamIndex::invitation_status_changed`], called where an invitation is answered or expires
-//!   (only the PENDING counts depend on the status; the other invitation indexes hold every
-//!   status).
+//!   (only the PENDING counts, per (sender, Region) and per (share, receiver), depend on the
+//!   status; the other invitation indexes hold every status).
 //!
 //! Every index is a superset filter: a share listed under a key is a candidate, and callers
 //! still apply the full predicate (share status, Region, coverage against the current
@@ -58,6 +58,10 @@ pub(crate) struct RamIndex {
     /// (sender, Region) to the number of PENDING invitations it sent; senders with none
     /// are left out. An invitation's sender is its share's owner and its Region the share's.
     pub pending_by_sender: BTreeMap<(Name, Region), u64>,
+    /// Share name to receiver account to the number of its PENDING invitations to that share
+    /// (RAM-15 allows one; RAM-09's `has_pending` asks it on every invitation sent and every
+    /// received-share listing); pairs with none are left out.
+    pub pending_by_share: BTreeMap<Name, BTreeMap<Name, u64>>,
     /// Share name to the sequence numbers of its invitations, any status.
     pub invitations_by_share: BTreeMap<Name, BTreeSet<u64>>,
     /// Receiver account to the sequence numbers of its invitations, any status.
@@ -275,7 +279,41 @@ impl RamIndex {
                 &(inv.sender.clone(), inv.region.clone()),
                 is,
             );
+            self.count_pending(inv, is);
         }
+    }
+
+    /// Adds one to (or, with `up` false, takes one from) the PENDING invitations of the
+    /// invitation's (share, receiver); zero counts are left out.
+    fn count_pending(&mut self, inv: &Invitation, up: bool) {
+        if up {
+            *self
+                .pending_by_share
+                .entry(inv.share.clone())
+                .or_default()
+                .entry(inv.receiver.clone())
+                .or_default() += 1;
+            return;
+        }
+        let Some(receivers) = self.pending_by_share.get_mut(&inv.share) else {
+            return;
+        };
+        if let Some(n) = receivers.get_mut(&inv.receiver) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                receivers.remove(&inv.receiver);
+            }
+        }
+        if receivers.is_empty() {
+            self.pending_by_share.remove(&inv.share);
+        }
+    }
+
+    /// Whether `receiver` has a PENDING invitation to the share `share` (RAM-15).
+    pub fn has_pending(&self, share: &Name, receiver: &Name) -> bool {
+        self.pending_by_share
+            .get(share)
+            .is_some_and(|receivers| receivers.contains_key(receiver))
     }
 
     /// Records a new invitation.
@@ -286,6 +324,7 @@ impl RamIndex {
                 &(inv.sender.clone(), inv.region.clone()),
                 true,
             );
+            self.count_pending(inv, true);
         }
         self.invitations_by_share
             .entry(inv.share.clone())
@@ -305,6 +344,7 @@ impl RamIndex {
                 &(inv.sender.clone(), inv.region.clone()),
                 false,
             );
+            self.count_pending(inv, false);
         }
         for (map, key) in [
             (&mut self.invitations_by_share, &inv.share),

@@ -59,11 +59,10 @@ pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &
 }
 
 /// Whether `receiver` has a PENDING invitation to the share (RAM-15).
+/// A lookup of the index (`RamState::check_index` compares it with the scan of the share's
+/// invitations).
 pub(crate) fn has_pending(world: &World, share: &Name, receiver: &Name) -> bool {
-    world
-        .ram
-        .invitations_of(share)
-        .any(|i| &i.receiver == receiver && i.status == InvitationStatus::Pending)
+    world.ram.index.has_pending(share, receiver)
 }
 
 fn view(i: &Invitation) -> InvitationView {

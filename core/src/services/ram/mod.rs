@@ -245,7 +245,8 @@ impl RamState {
     /// Whether the maintained indexes equal a recomputation from the state.
     /// The counts of Q-11 and Q-15 are also compared with the scans they replace (over the
     /// shares an owner has in a Region), which shows that counting PENDING invitations by
-    /// (sender, Region) counts those of the owner's shares.
+    /// (sender, Region) counts those of the owner's shares, and so is RAM-15's PENDING lookup
+    /// per (share, receiver).
     pub fn check_index(&self) -> Result<(), String> {
         let fresh = index::RamIndex::rebuild(self);
         if fresh != self.index {
@@ -261,6 +262,32 @@ impl RamState {
             .chain(self.index.active_by_owner.keys())
             .chain(self.index.pending_by_sender.keys())
             .collect();
+        // RAM-15's question: the PENDING count of each (share, receiver) against the scan of
+        // the share's invitations, for every pair an invitation or the index names.
+        let pairs: BTreeSet<(&Name, &Name)> = self
+            .invitations
+            .iter()
+            .map(|i| (&i.share, &i.receiver))
+            .chain(
+                self.index
+                    .pending_by_share
+                    .iter()
+                    .flat_map(|(s, rs)| rs.keys().map(move |r| (s, r))),
+            )
+            .collect();
+        for (share, receiver) in pairs {
+            let scanned = self
+                .invitations_of(share)
+                .filter(|i| &i.receiver == receiver && i.status == InvitationStatus::Pending)
+                .count();
+            if self.index.has_pending(share, receiver) != (scanned > 0) {
+                return Err(format!(
+                    "RAM PENDING invitations of {receiver} to {share}: indexed {}, scanned \
+                     {scanned}",
+                    self.index.has_pending(share, receiver)
+                ));
+            }
+        }
         for (owner, region) in keys {
             let owned = || {
                 self.index
