@@ -36,22 +36,21 @@ struct Text {
 const PREFIX: usize = 8;
 
 /// The `PREFIX` bytes of `bytes` from `at` as a big-endian integer, zero-padded past the end.
+/// (A fixed-size load when there are `PREFIX` bytes; otherwise the bytes are shifted in one by
+/// one, which the compiler does not turn into a `memcpy` call.)
 #[inline]
 fn word(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + PREFIX) {
-        Some(full) => {
-            let mut w = [0u8; PREFIX];
-            w.copy_from_slice(full);
-            u64::from_be_bytes(w)
-        }
-        None => {
-            let mut w = [0u8; PREFIX];
-            for (b, c) in w.iter_mut().zip(bytes.get(at..).unwrap_or_default()) {
-                *b = *c;
-            }
-            u64::from_be_bytes(w)
-        }
+    let tail = bytes.get(at..).unwrap_or_default();
+    if let Some(full) = tail.first_chunk::<PREFIX>() {
+        return u64::from_be_bytes(*full);
     }
+    let mut w = 0u64;
+    for b in tail {
+        w = (w << 8) | u64::from(*b);
+    }
+    // Fewer than PREFIX bytes: pad on the right (no bytes at all: zero).
+    w.checked_shl(8 * (PREFIX - tail.len()) as u32)
+        .unwrap_or_default()
 }
 
 /// A `Text` is a JSON string, inlined exactly as `String` is (the schema of the protocol is
@@ -93,16 +92,13 @@ impl Text {
 }
 
 impl PartialEq for Text {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
-        // Equal prefixes and lengths: names within the prefix are equal, the next 8 bytes
-        // decide for names within 16 bytes, and only longer ones compare the rest.
-        let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
+        // Equal prefixes and lengths: names within the prefix are equal; longer ones compare
+        // the rest (`eq_rest`).
         self.prefix == other.prefix
-            && a.len() == b.len()
-            && (a.len() <= PREFIX
-                || Arc::ptr_eq(&self.text, &other.text)
-                || (word(a, PREFIX) == word(b, PREFIX)
-                    && (a.len() <= 2 * PREFIX || a.get(2 * PREFIX..) == b.get(2 * PREFIX..))))
+            && self.text.len() == other.text.len()
+            && (self.text.len() <= PREFIX || self.eq_rest(other))
     }
 }
 
@@ -115,14 +111,30 @@ impl PartialOrd for Text {
 }
 
 impl Ord for Text {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         match self.prefix.cmp(&other.prefix) {
-            Ordering::Equal => {}
-            unequal => return unequal,
+            Ordering::Equal => self.cmp_rest(other),
+            unequal => unequal,
         }
-        // Equal prefixes: a string that ends within the prefix is a prefix of the other (the
-        // padding equals the other's bytes), so the lengths decide; otherwise the next 8 bytes
-        // decide as the prefix did, and then the lengths or the rest of the strings.
+    }
+}
+
+impl Text {
+    /// Equality past equal prefixes of two strings of the same length, longer than the prefix:
+    /// the next 8 bytes decide for names within 16 bytes, and only longer ones compare the rest.
+    fn eq_rest(&self, other: &Self) -> bool {
+        let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
+        Arc::ptr_eq(&self.text, &other.text)
+            || (word(a, PREFIX) == word(b, PREFIX)
+                && (a.len() <= 2 * PREFIX || a.get(2 * PREFIX..) == b.get(2 * PREFIX..)))
+    }
+
+    /// The order past equal prefixes. A string that ends within the prefix is a prefix of the
+    /// other (the padding equals the other's bytes), so the lengths decide; otherwise the next 8
+    /// bytes decide as the prefix did, and then the lengths (again when one string ends within
+    /// them) or the rest of the strings.
+    fn cmp_rest(&self, other: &Self) -> Ordering {
         let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
         if a.len().min(b.len()) <= PREFIX || Arc::ptr_eq(&self.text, &other.text) {
             return a.len().cmp(&b.len());
