@@ -11,7 +11,8 @@ use sharesim_core::observe::{
     ResourceShareView,
 };
 use sharesim_core::{Name, Observation, Region};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// An element of the observation and where it is listed.
 #[derive(Debug)]
@@ -33,7 +34,7 @@ impl<T> Copy for Loc<'_, T> {}
 pub(crate) struct Index<'o> {
     pub obs: &'o Observation,
     pub orgs: OrgTree<'o>,
-    by_id: BTreeMap<&'o str, &'o Name>,
+    by_id: HashMap<&'o str, &'o Name, BuildHasherDefault<Fx>>,
     /// Local portfolios by name.
     pub portfolios: BTreeMap<&'o Name, Loc<'o, PortfolioView>>,
     /// Imports by (recipient, portfolio).
@@ -41,11 +42,11 @@ pub(crate) struct Index<'o> {
     /// Products by name.
     pub products: BTreeMap<&'o Name, Loc<'o, ProductView>>,
     /// Owned Image Builder resources by ARN.
-    pub ib: BTreeMap<&'o str, Loc<'o, IbResourceView>>,
+    pub ib: ArnMap<'o, IbResourceView>,
     /// RAM shares by (owner, Region, name).
     pub shares: BTreeMap<(&'o Name, &'o Region, &'o Name), &'o ResourceShareView>,
     /// KMS keys by ARN.
-    pub keys: BTreeMap<&'o str, Loc<'o, KeyView>>,
+    pub keys: ArnMap<'o, KeyView>,
     /// INV-01 violations found while indexing.
     pub problems: Vec<Violation>,
 }
@@ -55,13 +56,13 @@ impl<'o> Index<'o> {
         let mut ix = Index {
             obs,
             orgs: OrgTree::new(&obs.organizations),
-            by_id: BTreeMap::new(),
+            by_id: HashMap::default(),
             portfolios: BTreeMap::new(),
             imports: BTreeMap::new(),
             products: BTreeMap::new(),
-            ib: BTreeMap::new(),
+            ib: ArnMap::default(),
             shares: BTreeMap::new(),
-            keys: BTreeMap::new(),
+            keys: ArnMap::default(),
             problems: Vec::new(),
         };
         for (name, a) in &obs.accounts {
@@ -186,6 +187,108 @@ impl<'o> Index<'o> {
             .get(&(account, portfolio))
             .filter(|i| i.region == region)
             .map(|i| Visible::Imported(i.item))
+    }
+}
+
+/// Elements of an observation by ARN, for lookups. ARNs of one account and Region share their
+/// first 45 or so bytes, so ordered maps spent most of their time comparing those prefixes
+/// (docs/PERFORMANCE.md section 2); a hash map reads each ARN once. Its hasher is deterministic
+/// ([`Fx`], no random seed), and its order is never observable: everything that walks the
+/// elements ([`ArnMap::missing_from`], [`ArnMap::sorted_where`]) returns them in the order of
+/// their ARNs, as the ordered map it replaces did, so violations come out in the same order.
+#[derive(Debug)]
+pub(crate) struct ArnMap<'o, T> {
+    map: HashMap<&'o str, Loc<'o, T>, BuildHasherDefault<Fx>>,
+}
+
+impl<T> Default for ArnMap<'_, T> {
+    fn default() -> Self {
+        ArnMap {
+            map: HashMap::default(),
+        }
+    }
+}
+
+impl<'o, T> ArnMap<'o, T> {
+    /// Inserts an element, returning the one it replaces (listed earlier under the same ARN).
+    fn insert(&mut self, arn: &'o str, loc: Loc<'o, T>) -> Option<Loc<'o, T>> {
+        self.map.insert(arn, loc)
+    }
+
+    /// The element with this ARN (the last listed, if listed twice).
+    pub fn get(&self, arn: &str) -> Option<&Loc<'o, T>> {
+        self.map.get(arn)
+    }
+
+    /// Whether an element has this ARN.
+    pub fn contains_key(&self, arn: &str) -> bool {
+        self.map.contains_key(arn)
+    }
+
+    /// The elements whose ARN `other` does not have, in the order of their ARNs.
+    pub fn missing_from(&self, other: &ArnMap<'_, T>) -> Vec<(&'o str, Loc<'o, T>)> {
+        self.sorted(|arn, _| !other.contains_key(arn))
+    }
+
+    /// The elements that satisfy `keep`, in the order of their ARNs.
+    pub fn sorted_where(&self, keep: impl Fn(&Loc<'o, T>) -> bool) -> Vec<(&'o str, Loc<'o, T>)> {
+        self.sorted(|_, loc| keep(loc))
+    }
+
+    fn sorted(&self, keep: impl Fn(&str, &Loc<'o, T>) -> bool) -> Vec<(&'o str, Loc<'o, T>)> {
+        // The hash map's order is sorted away before anything sees it.
+        let mut out: Vec<(&'o str, Loc<'o, T>)> = self
+            .map
+            .iter()
+            .filter(|(arn, loc)| keep(arn, loc))
+            .map(|(arn, loc)| (*arn, *loc))
+            .collect();
+        out.sort_unstable_by_key(|(arn, _)| *arn);
+        out
+    }
+}
+
+/// A deterministic hasher for the lookup maps of the index (the word-at-a-time multiply-rotate
+/// hash of the Rust compiler's `FxHasher`): no random seed, so runs stay reproducible, and
+/// cheap on the long ARN and id strings the index hashes. Hash-flooding resistance is not
+/// needed: the keys come from the observation under check.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl Fx {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Fx::SEED);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut last = [0u8; 8];
+        for (b, r) in last.iter_mut().zip(words.remainder()) {
+            *b = *r;
+        }
+        self.add(u64::from_le_bytes(last) ^ (bytes.len() as u64).rotate_left(56));
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits, which pick the bucket, the least mixed.
+        self.0.rotate_left(26)
     }
 }
 

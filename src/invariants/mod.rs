@@ -164,12 +164,7 @@ impl Checker {
         };
         let mut out = Vec::new();
         state_of(&cx, &a, changed, &mut out);
-        let s = step::Step {
-            before: &b,
-            call,
-            outcome,
-            after: &a,
-        };
+        let s = step::Step::new(&b, call, outcome, &a);
         step::check(&cx, &s, &mut out);
         sc::check_step(&cx, &s, &mut out);
         ram::check_step(&cx, &s, &mut out);

@@ -873,10 +873,8 @@ fn dependents_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
 /// guards; organization deletion guards).
 fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     let kind = s.call.op.kind();
-    for (arn, b) in &s.before.ib {
-        if s.after.ib.contains_key(arn) {
-            continue;
-        }
+    for (arn, b) in &s.gone_ib {
+        let (arn, b) = (*arn, *b);
         let res = b.item;
         let here = format!(
             "{:?} {} ({arn}) of account {} ({})",
@@ -909,8 +907,7 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
         let users: Vec<&Name> = s
             .before
             .ib
-            .values()
-            .filter(|o| {
+            .sorted_where(|o| {
                 // IB-17 guards a component referenced by a recipe (and a recipe referenced by a
                 // pipeline, which the model does not have); an image built from a recipe does
                 // not keep the recipe alive.
@@ -919,7 +916,8 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                     && o.item.depends_on.iter().any(|d| d == arn)
                     && s.after.ib.contains_key(o.item.arn.as_str())
             })
-            .map(|o| &o.item.name)
+            .into_iter()
+            .map(|(_, o)| &o.item.name)
             .collect();
         if !users.is_empty() {
             out.push(Violation::new(
@@ -974,10 +972,7 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
 
 /// INV-18: new recipes and images reference only what their account can access (IB-22).
 fn new_references_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
-    for (arn, a) in &s.after.ib {
-        if s.before.ib.contains_key(arn) {
-            continue;
-        }
+    for (_, a) in &s.new_ib {
         for d in &a.item.depends_on {
             let Some(owner) = arn::parse(d).and_then(|x| s.before.account_of_id(x.account)) else {
                 continue; // AMIs and Amazon-managed resources are outside the sharing model.
@@ -1167,9 +1162,9 @@ fn key_problem(ix: &Index<'_>, x: &Name, region: &Region, key: &str) -> Option<S
         let alias = a.resource.strip_prefix("alias/")?;
         let owner = ix.account_of_id(a.account)?;
         ix.keys
-            .values()
-            .find(|k| k.account == owner && k.item.name.as_str() == alias)
-            .copied()
+            .sorted_where(|k| k.account == owner && k.item.name.as_str() == alias)
+            .first()
+            .map(|(_, k)| *k)
     });
     let Some(k) = found else {
         return Some(format!("key {key} does not exist"));
@@ -1207,10 +1202,7 @@ fn encryption_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     if !s.ok() {
         return;
     }
-    for (arn, a) in &s.after.ib {
-        if s.before.ib.contains_key(arn) {
-            continue;
-        }
+    for (_, a) in &s.new_ib {
         let x = a.account;
         let res = a.item;
         let mut problems = Vec::new();

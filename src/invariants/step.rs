@@ -1,12 +1,12 @@
 //! One step as the step invariants see it, and the invariant every call obeys whatever its
 //! service: a rejected or read-only call changes nothing (NO-SIDE-EFFECT).
 
-use super::index::Index;
+use super::index::{Index, Loc};
 use super::render;
 use super::{Cx, InvariantId, Violation};
 use crate::step::StepOutcome;
 use serde::Serialize;
-use sharesim_core::observe::RegionView;
+use sharesim_core::observe::{IbResourceView, RegionView};
 use sharesim_core::{Call, Observation};
 
 /// A step: the indexed observations around one call.
@@ -16,9 +16,32 @@ pub(crate) struct Step<'a, 'o> {
     pub call: &'a Call,
     pub outcome: &'a StepOutcome,
     pub after: &'a Index<'o>,
+    /// The Image Builder resources of `before` that `after` does not have, by ARN.
+    pub gone_ib: Vec<(&'o str, Loc<'o, IbResourceView>)>,
+    /// The Image Builder resources of `after` that `before` did not have, by ARN.
+    pub new_ib: Vec<(&'o str, Loc<'o, IbResourceView>)>,
 }
 
-impl Step<'_, '_> {
+impl<'a, 'o> Step<'a, 'o> {
+    /// The step from `before` to `after`. The Image Builder resources that appeared or
+    /// disappeared are found once here, for the three step invariants that look at them.
+    pub fn new(
+        before: &'a Index<'o>,
+        call: &'a Call,
+        outcome: &'a StepOutcome,
+        after: &'a Index<'o>,
+    ) -> Self {
+        Step {
+            before,
+            call,
+            outcome,
+            after,
+            gone_ib: before.ib.missing_from(&after.ib),
+            new_ib: after.ib.missing_from(&before.ib),
+        }
+    }
+
+
     /// Whether the call succeeded.
     pub fn ok(&self) -> bool {
         self.outcome.is_ok()
