@@ -9,13 +9,14 @@
 //! determinism audit ([`audit`]) checks exactly that, step by step.
 
 use crate::generate::{Gen, Swarm};
-use crate::scenario::run::StepChecker;
+use crate::scenario::run::{Memo, StepChecker};
 use crate::step::StepOutcome;
 use arbitrary::Unstructured;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use sharesim_core::{Call, Observation, OpKind, World, WorldSpec};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 pub use crate::generate::{ACCOUNTS, REGIONS, world_spec};
 
@@ -133,6 +134,24 @@ impl StepChecker for Tolerant<'_> {
         self.tolerate(
             self.inner
                 .check_step_from_clean(before, call, outcome, after),
+            call,
+            outcome,
+        )
+    }
+
+    fn check_step_memo(
+        &self,
+        memo: &mut Memo,
+        before: &Arc<Observation>,
+        call: &Call,
+        outcome: &StepOutcome,
+        after: &Arc<Observation>,
+        clean: bool,
+    ) -> Vec<(String, String)> {
+        // As for `check_step_from_clean`: what a clean check skips was tolerated when found.
+        self.tolerate(
+            self.inner
+                .check_step_memo(memo, before, call, outcome, after, clean),
             call,
             outcome,
         )
@@ -280,8 +299,11 @@ pub const VERIFY_EVERY: usize = 16;
 struct Stepper<'c> {
     world: World,
     /// The observation of `world`: rebuilt after the last step that could change it, and
-    /// assumed unchanged since by rejected and read-only calls in incremental mode.
-    obs: sharesim_core::Observation,
+    /// assumed unchanged since by rejected and read-only calls in incremental mode. Shared
+    /// with `memo`, which tells the checker it is the observation it indexed last.
+    obs: Arc<Observation>,
+    /// What the checker kept from the last checked step (its index of `obs`).
+    memo: Memo,
     /// The hash of `obs` for the determinism audit, once computed.
     obs_hash: Option<u64>,
     mode: CheckMode,
@@ -311,7 +333,7 @@ struct Stepper<'c> {
 /// reports (every earlier step passed its check against that same observation).
 struct Checkpoint {
     world: World,
-    obs: Observation,
+    obs: Arc<Observation>,
     /// Calls of the run applied before this point.
     calls: usize,
 }
@@ -333,7 +355,8 @@ impl<'c> Stepper<'c> {
         let obs = world.observe();
         let clean = mode == CheckMode::Incremental && checker.check_state(&obs).is_empty();
         Stepper {
-            obs,
+            obs: Arc::new(obs),
+            memo: Memo::default(),
             clean,
             world,
             obs_hash: None,
@@ -352,6 +375,7 @@ impl<'c> Stepper<'c> {
         Stepper {
             world: checkpoint.world,
             obs: checkpoint.obs,
+            memo: Memo::default(),
             clean: false,
             obs_hash: None,
             mode: CheckMode::Full,
@@ -398,7 +422,7 @@ impl<'c> Stepper<'c> {
                 let after = self.world.observe();
                 self.assumed = 0;
                 self.partial = 0;
-                if after == self.obs {
+                if after == *self.obs {
                     self.verified = true;
                     self.checker.check_unchanged(&self.obs, call, &outcome)
                 } else {
@@ -427,12 +451,15 @@ impl<'c> Stepper<'c> {
         outcome: &StepOutcome,
         after: Observation,
     ) -> Vec<(String, String)> {
-        let violations = if self.clean {
-            self.checker
-                .check_step_from_clean(&self.obs, call, outcome, &after)
-        } else {
-            self.checker.check_step(&self.obs, call, outcome, &after)
-        };
+        let after = Arc::new(after);
+        let violations = self.checker.check_step_memo(
+            &mut self.memo,
+            &self.obs,
+            call,
+            outcome,
+            &after,
+            self.clean,
+        );
         self.clean &= violations.is_empty();
         self.obs = after;
         self.obs_hash = None;
@@ -454,11 +481,11 @@ impl<'c> Stepper<'c> {
             return true;
         }
         let fresh = self.world.observe();
-        let same = fresh == self.obs;
+        let same = fresh == *self.obs;
         if !same {
             self.obs_hash = None;
         }
-        self.obs = fresh;
+        self.obs = Arc::new(fresh);
         self.assumed = 0;
         self.partial = 0;
         same

@@ -13,6 +13,7 @@ use sharesim_core::observe::{
 use sharesim_core::{Name, Observation, Region};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// An element of the observation and where it is listed.
 #[derive(Debug)]
@@ -187,6 +188,38 @@ impl<'o> Index<'o> {
             .get(&(account, portfolio))
             .filter(|i| i.region == region)
             .map(|i| Visible::Imported(i.item))
+    }
+}
+
+self_cell::self_cell!(
+    /// An observation together with its index, so that the index outlives the step that built
+    /// it: the explorer's `after` is the next step's `before`, and its index is kept
+    /// ([`crate::scenario::run::Memo`]) instead of built again. The observation is shared
+    /// (`Arc`) with the explorer, which is how the checker knows the `before` it is given is the
+    /// one it indexed (`Arc::ptr_eq`: the kept `Arc` keeps its allocation alive, so an equal
+    /// pointer is the same, unchanged observation).
+    pub(crate) struct Indexed {
+        owner: Arc<Observation>,
+        #[covariant]
+        dependent: Index,
+    }
+    impl {Debug}
+);
+
+impl Indexed {
+    /// Indexes an observation.
+    pub fn of(obs: &Arc<Observation>) -> Indexed {
+        Indexed::new(Arc::clone(obs), |o| Index::new(o))
+    }
+
+    /// Whether this is the index of `obs` itself.
+    pub fn indexes(&self, obs: &Arc<Observation>) -> bool {
+        Arc::ptr_eq(self.borrow_owner(), obs)
+    }
+
+    /// The index.
+    pub fn index(&self) -> &Index<'_> {
+        self.borrow_dependent()
     }
 }
 

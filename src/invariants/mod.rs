@@ -60,10 +60,12 @@ mod render;
 mod sc;
 mod step;
 
+use crate::scenario::run::Memo;
 use crate::step::StepOutcome;
 use serde::Serialize;
 use sharesim_core::{Call, Observation, Quotas};
 use std::fmt;
+use std::sync::Arc;
 
 /// How strict the checker is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -147,6 +149,39 @@ impl Checker {
         self.step_checked(before, call, outcome, after, Inputs::between(before, after))
     }
 
+    /// [`Checker::check_step_from_clean`] (when `clean`) or [`Checker::check_step`] of the step
+    /// from `before` to `after`, with the same result, reusing the index of `before` that
+    /// `memo` kept from the previous step when `before` is the very observation it indexed
+    /// (the previous step's `after`, `Arc::ptr_eq`), and keeping the index of `after` in `memo`
+    /// for the next step. Given any other `before`, or an empty `memo`, it indexes `before`
+    /// afresh. The explorer calls it with one `memo` per run, so each changing step indexes one
+    /// observation instead of two.
+    pub fn check_step_memo(
+        &self,
+        memo: &mut Memo,
+        before: &Arc<Observation>,
+        call: &Call,
+        outcome: &StepOutcome,
+        after: &Arc<Observation>,
+        clean: bool,
+    ) -> Vec<Violation> {
+        let b = memo
+            .take::<index::Indexed>()
+            .filter(|kept| kept.indexes(before))
+            .unwrap_or_else(|| index::Indexed::of(before));
+        let a = index::Indexed::of(after);
+        let changed = if clean {
+            Inputs::between(before, after)
+        } else if before == after {
+            Inputs::NONE
+        } else {
+            Inputs::ALL
+        };
+        let out = self.indexed_checked(b.index(), call, outcome, a.index(), changed);
+        memo.keep(a);
+        out
+    }
+
     /// The step check with the state invariants of the `changed` inputs only.
     fn step_checked(
         &self,
@@ -158,13 +193,26 @@ impl Checker {
     ) -> Vec<Violation> {
         let b = index::Index::new(before);
         let a = index::Index::new(after);
+        self.indexed_checked(&b, call, outcome, &a, changed)
+    }
+
+    /// The step check of indexed observations, with the state invariants of the `changed`
+    /// inputs only.
+    fn indexed_checked(
+        &self,
+        b: &index::Index<'_>,
+        call: &Call,
+        outcome: &StepOutcome,
+        a: &index::Index<'_>,
+        changed: Inputs,
+    ) -> Vec<Violation> {
         let cx = Cx {
             quotas: &self.quotas,
             mode: self.mode,
         };
         let mut out = Vec::new();
-        state_of(&cx, &a, changed, &mut out);
-        let s = step::Step::new(&b, call, outcome, &a);
+        state_of(&cx, a, changed, &mut out);
+        let s = step::Step::new(b, call, outcome, a);
         step::check(&cx, &s, &mut out);
         sc::check_step(&cx, &s, &mut out);
         ram::check_step(&cx, &s, &mut out);
@@ -667,6 +715,20 @@ impl crate::scenario::run::StepChecker for Checker {
     ) -> Vec<(String, String)> {
         id_and_text(&Checker::check_step_from_clean(
             self, before, call, outcome, after,
+        ))
+    }
+
+    fn check_step_memo(
+        &self,
+        memo: &mut Memo,
+        before: &Arc<Observation>,
+        call: &Call,
+        outcome: &StepOutcome,
+        after: &Arc<Observation>,
+        clean: bool,
+    ) -> Vec<(String, String)> {
+        id_and_text(&Checker::check_step_memo(
+            self, memo, before, call, outcome, after, clean,
         ))
     }
 

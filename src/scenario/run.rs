@@ -12,8 +12,10 @@ use crate::render;
 use crate::step::StepOutcome;
 use sharesim_core::op::{Parent, Principal};
 use sharesim_core::{Call, Exception, Name, Observation, Op, OpKind, Region, World, WorldSpec};
+use std::any::Any;
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// A scenario reduced to what an implementation is driven with.
 #[derive(Debug, Clone)]
@@ -174,6 +176,31 @@ pub struct RunReport {
     pub calls: usize,
 }
 
+/// What a checker keeps between the steps of one run ([`StepChecker::check_step_memo`]): the
+/// invariant checker keeps the index of the last observation it checked, so that the next step
+/// indexes only its new observation. Opaque to the caller, which holds one per run (per world
+/// explored) and starts it empty.
+#[derive(Default)]
+pub struct Memo(Option<Box<dyn Any>>);
+
+impl Memo {
+    /// Takes what was kept, if it is a `T`.
+    pub fn take<T: Any>(&mut self) -> Option<T> {
+        self.0.take().and_then(|b| b.downcast::<T>().ok()).map(|b| *b)
+    }
+
+    /// Keeps `value` for the next step.
+    pub fn keep<T: Any>(&mut self, value: T) {
+        self.0 = Some(Box::new(value));
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Memo(kept)" } else { "Memo(empty)" })
+    }
+}
+
 /// An oracle run after every step: the invariant checker, or nothing.
 pub trait StepChecker {
     /// Violations of state invariants in one observation, as readable paragraphs.
@@ -198,6 +225,28 @@ pub trait StepChecker {
         after: &Observation,
     ) -> Vec<(String, String)> {
         self.check_step(before, call, outcome, after)
+    }
+    /// Violations of the step from `before` to `after`, with what the checker kept from the
+    /// last step of the run in `memo`: the same as `check_step_from_clean` when `clean` (the
+    /// state invariants of `before` are known to hold) and as `check_step` otherwise, which is
+    /// the default. A checker may keep what it computed about `after` for the next step, whose
+    /// `before` it is (the invariant checker keeps its index): `Arc`s, so that it can tell that
+    /// it is given the very observation it kept (`Arc::ptr_eq`) and compute afresh otherwise.
+    fn check_step_memo(
+        &self,
+        memo: &mut Memo,
+        before: &Arc<Observation>,
+        call: &Call,
+        outcome: &StepOutcome,
+        after: &Arc<Observation>,
+        clean: bool,
+    ) -> Vec<(String, String)> {
+        let _ = memo;
+        if clean {
+            self.check_step_from_clean(before, call, outcome, after)
+        } else {
+            self.check_step(before, call, outcome, after)
+        }
     }
     /// Violations of a step that left the observation unchanged (`obs` before and after): the
     /// same as `check_step(obs, call, outcome, obs)`, which is the default; a checker may answer

@@ -2,6 +2,7 @@
 //! each invariant fires, alone, on the corruption a broken implementation would produce.
 
 use sharesim::invariants::{Checker, InvariantId, Mode, Violation};
+use sharesim::scenario::run::Memo;
 use sharesim::step::StepOutcome;
 use sharesim_core::observe::{
     AssociationView, IbResourceView, InvitationView, ReceivedShareView, RegionView,
@@ -13,6 +14,7 @@ use sharesim_core::op::{
 };
 use sharesim_core::{Call, Config, Name, Observation, Op, Region, World, WorldSpec};
 use sharesim_core::{Quotas, Response};
+use std::sync::Arc;
 
 const R: &str = "us-east-1";
 
@@ -632,10 +634,33 @@ fn incremental_agrees(r: &Recorded) {
             );
         }
     }
+    // With the index of `before` kept from the step that produced it, or built afresh, the
+    // check is the same (`Checker::check_step_memo`, what the explorer calls), from a clean
+    // observation or not.
+    let clean = c.check_state(&r.before).is_empty();
+    let expected = if clean {
+        c.check_step_from_clean(&r.before, &r.call, &r.outcome, &r.after)
+    } else {
+        c.check_step(&r.before, &r.call, &r.outcome, &r.after)
+    };
+    let (before, after) = (Arc::new(r.before.clone()), Arc::new(r.after.clone()));
+    let mut memo = Memo::default();
+    for kept in [false, true] {
+        if kept {
+            // The memo now holds the index of `before`, as after a step that produced it.
+            c.check_step_memo(&mut memo, &after, &r.call, &r.outcome, &before, false);
+        }
+        assert_eq!(
+            c.check_step_memo(&mut memo, &before, &r.call, &r.outcome, &after, clean),
+            expected,
+            "the check with a kept index ({kept}) disagrees with the full one on {:?}",
+            r.call
+        );
+    }
     // From a clean observation, the check of only the state invariants whose inputs changed
     // (`Checker::check_step_from_clean`) finds what the full check finds, on the recorded step
     // and on every corruption of its `after`.
-    if c.check_state(&r.before).is_empty() {
+    if clean {
         assert_eq!(
             c.check_step_from_clean(&r.before, &r.call, &r.outcome, &r.after),
             c.check_step(&r.before, &r.call, &r.outcome, &r.after),
