@@ -41,7 +41,6 @@ impl<'a, 'o> Step<'a, 'o> {
         }
     }
 
-
     /// Whether the call succeeded.
     pub fn ok(&self) -> bool {
         self.outcome.is_ok()

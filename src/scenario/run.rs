@@ -186,7 +186,10 @@ pub struct Memo(Option<Box<dyn Any>>);
 impl Memo {
     /// Takes what was kept, if it is a `T`.
     pub fn take<T: Any>(&mut self) -> Option<T> {
-        self.0.take().and_then(|b| b.downcast::<T>().ok()).map(|b| *b)
+        self.0
+            .take()
+            .and_then(|b| b.downcast::<T>().ok())
+            .map(|b| *b)
     }
 
     /// Keeps `value` for the next step.
@@ -197,7 +200,11 @@ impl Memo {
 
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() { "Memo(kept)" } else { "Memo(empty)" })
+        f.write_str(if self.0.is_some() {
+            "Memo(kept)"
+        } else {
+            "Memo(empty)"
+        })
     }
 }
 
