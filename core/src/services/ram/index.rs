@@ -70,14 +70,16 @@ pub(crate) struct RamIndex {
     contributions: BTreeMap<Name, Contribution>,
 }
 
-/// The index keys one share is listed under.
+/// The index keys one share is listed under. The key lists are sorted and without duplicates
+/// (a share has a handful of each, so sorted vectors cost one allocation where sets cost a
+/// node each, and their differences are cheap lookups).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Contribution {
     owner: Option<(Name, Region)>,
-    resources: BTreeSet<IbKey>,
-    accounts: BTreeSet<Name>,
-    nodes: BTreeSet<Node>,
-    retained: BTreeSet<Name>,
+    resources: Vec<IbKey>,
+    accounts: Vec<Name>,
+    nodes: Vec<Node>,
+    retained: Vec<Name>,
     policy: Option<IbKey>,
     /// Live resource and principal associations.
     live: (u64, u64),
@@ -88,14 +90,14 @@ struct Contribution {
 fn contribution(share: &Share) -> Contribution {
     let mut c = Contribution {
         owner: Some((share.owner.clone(), share.region.clone())),
-        retained: share.retained.clone(),
+        retained: share.retained.iter().cloned().collect(),
         policy: share.from_policy.clone(),
         active: share.status == ShareStatus::Active,
         ..Contribution::default()
     };
     for a in share.resources.values() {
         if let (AssocStatus::Associated, Some(key)) = (a.status, &a.key) {
-            c.resources.insert(key.clone());
+            c.resources.push(key.clone());
         }
         if a.status.is_live() {
             c.live.0 += 1;
@@ -107,18 +109,31 @@ fn contribution(share: &Share) -> Contribution {
         }
         match (q, principal_account(q)) {
             (_, Some(account)) if a.status.is_live() => {
-                c.accounts.insert(account.clone());
+                c.accounts.push(account.clone());
             }
             (RamPrincipal::Organization(o), None) if a.status == AssocStatus::Associated => {
-                c.nodes.insert(Node::Organization(o.clone()));
+                c.nodes.push(Node::Organization(o.clone()));
             }
             (RamPrincipal::OrganizationalUnit(ou), None) if a.status == AssocStatus::Associated => {
-                c.nodes.insert(Node::Ou(ou.clone()));
+                c.nodes.push(Node::Ou(ou.clone()));
             }
             _ => {}
         }
     }
+    // Sorted as the sets were. Several resource ARNs may name one key, and an account's IAM
+    // principals name the account again.
+    c.accounts.sort_unstable();
+    c.accounts.dedup();
+    c.resources.sort_unstable();
+    c.resources.dedup();
+    c.nodes.sort_unstable();
+    c.nodes.dedup();
     c
+}
+
+/// The keys of the sorted list `a` that the sorted list `b` does not hold.
+fn missing<'a, K: Ord>(a: &'a [K], b: &'a [K]) -> impl Iterator<Item = &'a K> {
+    a.iter().filter(move |k| b.binary_search(k).is_err())
 }
 
 fn add<K: Ord + Clone>(map: &mut BTreeMap<K, Names>, key: &K, name: &Name) {
@@ -164,6 +179,13 @@ impl RamIndex {
     pub fn reindex_share(&mut self, name: &Name, share: Option<&Share>) {
         let new = share.map(contribution).unwrap_or_default();
         let old = self.contributions.remove(name).unwrap_or_default();
+        if old == new {
+            // Nothing this share is listed under changed (an accepted invitation, a flag).
+            if share.is_some() {
+                self.contributions.insert(name.clone(), new);
+            }
+            return;
+        }
         if old.owner != new.owner {
             if let Some(k) = &old.owner {
                 remove(&mut self.by_owner, k, name);
@@ -196,28 +218,28 @@ impl RamIndex {
                 add(&mut self.by_policy, k, name);
             }
         }
-        for k in old.resources.difference(&new.resources) {
+        for k in missing(&old.resources, &new.resources) {
             remove(&mut self.by_resource, k, name);
         }
-        for k in new.resources.difference(&old.resources) {
+        for k in missing(&new.resources, &old.resources) {
             add(&mut self.by_resource, k, name);
         }
-        for k in old.accounts.difference(&new.accounts) {
+        for k in missing(&old.accounts, &new.accounts) {
             remove(&mut self.by_account, k, name);
         }
-        for k in new.accounts.difference(&old.accounts) {
+        for k in missing(&new.accounts, &old.accounts) {
             add(&mut self.by_account, k, name);
         }
-        for k in old.nodes.difference(&new.nodes) {
+        for k in missing(&old.nodes, &new.nodes) {
             remove(&mut self.by_node, k, name);
         }
-        for k in new.nodes.difference(&old.nodes) {
+        for k in missing(&new.nodes, &old.nodes) {
             add(&mut self.by_node, k, name);
         }
-        for k in old.retained.difference(&new.retained) {
+        for k in missing(&old.retained, &new.retained) {
             remove(&mut self.by_retained, k, name);
         }
-        for k in new.retained.difference(&old.retained) {
+        for k in missing(&new.retained, &old.retained) {
             add(&mut self.by_retained, k, name);
         }
         if share.is_some() {
