@@ -6,14 +6,113 @@
 //! can produce it can be checked as strictly as the model itself. Every list is sorted, every map
 //! is a `BTreeMap`, and entities are named by their symbolic names (ids and ARNs are included for
 //! reference and compared up to renaming).
+//!
+//! The service views of one account in one Region are [`Shared`]: the explorer rebuilds after a
+//! call only the views the call can change (`World::observe_after`) and shares the others with
+//! the previous observation, so that copying, dropping and comparing the unchanged ones costs a
+//! reference count rather than a deep copy (docs/PERFORMANCE.md §2). `Shared` is invisible in
+//! the serialised form and the schema.
 
 use crate::name::{Name, Region};
 use crate::op::{
     FeatureSet, IbKind, Parent, PortfolioPrincipal, PortfolioShareType, Principal, Service,
     ShareTarget,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A value of an observation that observations may share: a clone is a reference-count
+/// increment, and mutable access copies the value first if another observation shares it
+/// (`Arc::make_mut`), so it behaves as a plain `T` everywhere. Two `Shared` values are equal
+/// when they are the same allocation or hold equal values; it serialises, deserialises, prints
+/// (`Debug`) and describes its schema exactly as `T` does.
+#[derive(Clone, Default)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    /// A value not shared (yet).
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Arc::new(value))
+    }
+
+    /// Whether both are the same allocation (then they are equal without looking inside).
+    pub fn ptr_eq(a: &Shared<T>, b: &Shared<T>) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> AsRef<T> for Shared<T> {
+    fn as_ref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T: Eq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        Shared::ptr_eq(self, other) || *self.0 == *other.0
+    }
+}
+
+impl<T: Eq> Eq for Shared<T> {}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Shared<T> {
+        Shared::new(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Shared<T>, D::Error> {
+        T::deserialize(deserializer).map(Shared::new)
+    }
+}
+
+/// The schema of a `Shared<T>` is `T`'s, under `T`'s name (the protocol's schema is unchanged).
+#[cfg(feature = "schema")]
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Shared<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
 
 /// The whole world as its accounts see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,11 +188,11 @@ pub struct RegionView {
     /// KMS keys the account owns.
     pub kms_keys: Vec<KeyView>,
     /// Service Catalog.
-    pub sc: ScView,
+    pub sc: Shared<ScView>,
     /// RAM.
-    pub ram: RamView,
+    pub ram: Shared<RamView>,
     /// Image Builder.
-    pub ib: IbView,
+    pub ib: Shared<IbView>,
     /// Quota usage by quota id (`Q-01` ...; Image Builder as `Q-22/<type>`): what the account
     /// owns, never what is shared with it (IB-24, RAM-02).
     pub usage: BTreeMap<String, u64>,

@@ -44,6 +44,7 @@ fn recipe(w: &mut World, account: &str, name: &str, components: Vec<IbRef>) -> O
 fn ib_view(w: &World, account: &str) -> IbView {
     w.observe().accounts[&Name::from(account)].regions[&"us-east-1".into()]
         .ib
+        .as_ref()
         .clone()
 }
 

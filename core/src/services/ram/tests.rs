@@ -116,6 +116,7 @@ pub(crate) fn can_get(w: &mut World, account: &str, owner: &str, name: &str) -> 
 pub(crate) fn ram_view(w: &World, account: &str) -> RamView {
     w.observe().accounts[&Name::from(account)].regions[&"us-east-1".into()]
         .ram
+        .as_ref()
         .clone()
 }
 

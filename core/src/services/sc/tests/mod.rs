@@ -225,6 +225,7 @@ pub(super) fn constrain(
 pub(super) fn view(w: &World, account: &str) -> ScView {
     w.observe().accounts[&Name::from(account)].regions[&REGION.into()]
         .sc
+        .as_ref()
         .clone()
 }
 
