@@ -432,7 +432,7 @@ impl<'c> Stepper<'c> {
             CheckMode::Incremental => {
                 // A call that may have changed the world is re-observed only in the parts it
                 // can change (`World::observe_after`, verified at the end of the seed).
-                let after = self.world.observe_after(&self.obs, call.op.kind());
+                let after = self.world.observe_after(&self.obs, call);
                 self.partial += 1;
                 self.check(call, &outcome, after)
             }

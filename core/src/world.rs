@@ -329,26 +329,45 @@ impl World {
         org::observe(self, &mut obs);
         iam::observe(self, &mut obs);
         kms::observe(self, &mut obs);
-        sc::observe(self, &mut obs);
-        ram::observe(self, &mut obs);
-        ib::observe(self, &mut obs);
+        sc::observe(self, &mut obs, Accounts::All);
+        ram::observe(self, &mut obs, Accounts::All);
+        ib::observe(self, &mut obs, Accounts::All);
         obs
     }
 
-    /// The observation after a call of `kind`, given `previous`, the observation before it:
-    /// the parts of each account's Region view that `kind` cannot change (see
-    /// [`ObservedParts::changed_by`]) are copied from `previous`, and the rest is built as
-    /// [`World::observe`] builds it, so the result equals `self.observe()` whenever `previous`
-    /// was the observation of the world before the call. The clock, the organizations, the
-    /// accounts' IAM views and KMS keys are always rebuilt (they are small); the Service
-    /// Catalog, RAM and Image Builder views and their quota usage only when `kind` can change
-    /// them. The explorer uses it after calls that change the world (docs/PERFORMANCE.md §2)
-    /// and checks it against a full observation at the end of every seed.
-    pub fn observe_after(&self, previous: &Observation, kind: OpKind) -> Observation {
-        let parts = ObservedParts::changed_by(kind);
+    /// The observation after `call`, given `previous`, the observation before it: the parts of
+    /// each account's Region views that the call cannot change are copied from `previous` (see
+    /// [`ObservedParts::changed_by`] for the parts by kind, and the services' `affected` for the
+    /// accounts), and the rest is built as [`World::observe`] builds it, so the result equals
+    /// `self.observe()` whenever `previous` was the observation of the world before the call.
+    /// The clock, the organizations, the accounts' IAM views and KMS keys are always rebuilt
+    /// (they are small); a Service Catalog, RAM or Image Builder view (with its quota usage) only
+    /// when the call's kind can change that part and the account is one whose view of it the call
+    /// can change. Copied views are shared with `previous` ([`crate::observe::Shared`]), not
+    /// deep-copied. The explorer uses it after calls that change the world
+    /// (docs/PERFORMANCE.md §2) and checks it against a full observation at the end of every
+    /// seed.
+    pub fn observe_after(&self, previous: &Observation, call: &Call) -> Observation {
+        let parts = ObservedParts::changed_by(call.op.kind());
         if parts == ObservedParts::ALL || previous.accounts.len() != self.accounts.len() {
             return self.observe();
         }
+        // Which accounts' views of each part are rebuilt: `None` for every account.
+        let sc_accounts = parts.sc.then(|| sc::affected(self, previous, call));
+        // KMS calls rebuild Image Builder for every account (a key's state is read wherever a
+        // resource it encrypts is seen, KMS-07, IB-22).
+        let shared_accounts = (parts.ram || parts.ib).then(|| {
+            if call.op.kind().service() == ServiceKind::Kms {
+                None
+            } else {
+                self.ram_ib_affected(previous, call)
+            }
+        });
+        let rebuilt = |part: Option<&Option<BTreeSet<Name>>>, account: &Name| match part {
+            None => false,
+            Some(None) => true,
+            Some(Some(set)) => set.contains(account),
+        };
         let mut obs = Observation {
             clock_hours: self.clock_hours,
             ..Observation::default()
@@ -357,6 +376,11 @@ impl World {
             let Some(before) = previous.accounts.get(name) else {
                 return self.observe();
             };
+            let now = ObservedParts {
+                sc: rebuilt(sc_accounts.as_ref(), name),
+                ram: parts.ram && rebuilt(shared_accounts.as_ref(), name),
+                ib: parts.ib && rebuilt(shared_accounts.as_ref(), name),
+            };
             let view = obs.accounts.entry(name.clone()).or_default();
             view.id = account.id.clone();
             for region in &self.regions {
@@ -364,17 +388,17 @@ impl World {
                     return self.observe();
                 };
                 let rv = view.regions.entry(region.clone()).or_default();
-                if !parts.sc {
+                if !now.sc {
                     rv.sc = b.sc.clone();
                 }
-                if !parts.ram {
+                if !now.ram {
                     rv.ram = b.ram.clone();
                 }
-                if !parts.ib {
+                if !now.ib {
                     rv.ib = b.ib.clone();
                 }
                 for (quota, n) in &b.usage {
-                    match parts.counts(quota) {
+                    match now.counts(quota) {
                         Some(true) => {}
                         Some(false) => {
                             rv.usage.insert(quota.clone(), *n);
@@ -387,16 +411,33 @@ impl World {
         org::observe(self, &mut obs);
         iam::observe(self, &mut obs);
         kms::observe(self, &mut obs);
-        if parts.sc {
-            sc::observe(self, &mut obs);
+        if let Some(accounts) = &sc_accounts {
+            sc::observe(self, &mut obs, only(accounts));
         }
-        if parts.ram {
-            ram::observe(self, &mut obs);
-        }
-        if parts.ib {
-            ib::observe(self, &mut obs);
+        if let Some(accounts) = &shared_accounts {
+            if parts.ram {
+                ram::observe(self, &mut obs, only(accounts));
+            }
+            if parts.ib {
+                ib::observe(self, &mut obs, only(accounts));
+            }
         }
         obs
+    }
+
+    /// The accounts whose RAM and Image Builder views a RAM or Image Builder call may change,
+    /// `None` for every account: the two are one set because a share grants Image Builder
+    /// resources (IB-23, RAM-28) and Image Builder policies are shares (IB-09, RAM-30).
+    fn ram_ib_affected(&self, previous: &Observation, call: &Call) -> Option<BTreeSet<Name>> {
+        // FAULT ZOO: the planted bug shows a consumer's recipe to the other consumers of what it
+        // is built on, whose views no share of the recipe's owner reaches.
+        if self.faulty(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe) {
+            return None;
+        }
+        let mut seeds = BTreeSet::from([call.account.clone()]);
+        seeds.extend(ram::named_owner(self, &call.op));
+        seeds.extend(ib::named_owners(&call.op));
+        Some(ram::readers(self, previous, seeds))
     }
 
     /// The 12-digit id of an account.
@@ -429,6 +470,34 @@ impl World {
     /// The logical clock, in hours.
     pub fn clock_hours(&self) -> u64 {
         self.clock_hours
+    }
+}
+
+/// The accounts of an `affected` answer (`None`: every account).
+fn only(part: &Option<BTreeSet<Name>>) -> Accounts<'_> {
+    match part {
+        None => Accounts::All,
+        Some(set) => Accounts::Only(set),
+    }
+}
+
+/// Which accounts' views of one part a service's `observe` builds (the others are left as
+/// they are).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Accounts<'a> {
+    /// Every account.
+    All,
+    /// Only these.
+    Only(&'a BTreeSet<Name>),
+}
+
+impl Accounts<'_> {
+    /// Whether the views of `account` are built.
+    pub fn has(&self, account: &Name) -> bool {
+        match self {
+            Accounts::All => true,
+            Accounts::Only(set) => set.contains(account),
+        }
     }
 }
 

@@ -28,7 +28,7 @@ use crate::world::{Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use deps::{at_risk, first_stranded, rebuild_used_by};
-pub(crate) use observe::observe;
+pub(crate) use observe::{named_owners, observe};
 pub(crate) use policies::policy_matches_default_permission;
 pub(crate) use resources::{owned_in_another_region, ram_target};
 pub(crate) use versions::IbKey;

@@ -11,19 +11,25 @@ use super::versions::kind_segment;
 use crate::name::{Name, Region};
 use crate::observe::{IbResourceView, Observation};
 use crate::op::IbOwner;
-use crate::world::World;
+use crate::op::{IbRef, Op};
+use crate::world::{Accounts, World};
 use std::collections::BTreeMap;
 
-/// Fills every account's Image Builder view and its `Q-22/<type>` usage.
-pub(crate) fn observe(world: &World, obs: &mut Observation) {
+/// Fills the Image Builder view of each account of `only` and its `Q-22/<type>` usage.
+pub(crate) fn observe(world: &World, obs: &mut Observation, only: Accounts<'_>) {
     let mut owned: BTreeMap<(&Name, &Region), Vec<IbResourceView>> = BTreeMap::new();
-    for (key, res) in &world.ib.resources {
+    for (key, res) in world
+        .ib
+        .resources
+        .iter()
+        .filter(|(k, _)| only.has(&k.owner))
+    {
         owned
             .entry((&key.owner, &key.region))
             .or_default()
             .push(view(world, key, res, &key.owner));
     }
-    for (account, view) in &mut obs.accounts {
+    for (account, view) in obs.accounts.iter_mut().filter(|(a, _)| only.has(a)) {
         for (region, rv) in &mut view.regions {
             let mine = owned.remove(&(account, region)).unwrap_or_default();
             for r in &mine {
@@ -34,5 +40,24 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
             rv.ib.owned = mine;
             rv.ib.shared = listed(world, account, None, region, None, IbOwner::Shared);
         }
+    }
+}
+
+/// The owners an Image Builder call names besides the caller (the owner of a resource it
+/// deletes or whose policy it sets; only the owner can, IB-16, IB-29, but a call naming
+/// another's resource is answered by that owner's state).
+pub(crate) fn named_owners(op: &Op) -> Vec<Name> {
+    use Op::*;
+    let of = |r: &IbRef| r.owner.clone();
+    match op {
+        DeleteComponent { component: r }
+        | DeleteImage { image: r }
+        | DeleteImageRecipe { recipe: r }
+        | DeleteContainerRecipe { recipe: r }
+        | PutComponentPolicy { component: r, .. }
+        | PutImagePolicy { image: r, .. }
+        | PutImageRecipePolicy { recipe: r, .. }
+        | PutContainerRecipePolicy { recipe: r, .. } => of(r).into_iter().collect(),
+        _ => Vec::new(),
     }
 }

@@ -424,6 +424,32 @@ pub(crate) fn accessible(
     found
 }
 
+/// Every account the share may reach or has reached, whatever the statuses: the accounts of
+/// its principal associations (an IAM role or user principal's account included), the members
+/// of its organization and OU principals in the current tree (ORG-11), the accounts it retains
+/// (RAM-24) and the receivers of its invitations. A superset of the accounts whose RAM and
+/// Image Builder views show the share or what it grants (RAM-23, RAM-27, RAM-28, IB-23).
+pub(crate) fn reached_accounts(
+    world: &World,
+    name: &Name,
+    share: &Share,
+    found: &mut dyn FnMut(&Name),
+) {
+    for q in share.principals.keys() {
+        if let Some(a) = principal_account(q) {
+            found(a);
+        } else if let Some(n) = node(q) {
+            world.org.members_of(&n).iter().for_each(&mut *found);
+        }
+    }
+    share.retained.iter().for_each(&mut *found);
+    for seq in world.ram.index.invitations_of(name) {
+        if let Some(i) = world.ram.invitation(seq) {
+            found(&i.receiver);
+        }
+    }
+}
+
 /// The accounts the share's organization and OU principals cover now.
 pub(crate) fn node_coverage(world: &World, share: &Share) -> BTreeSet<Name> {
     let mut out = BTreeSet::new();

@@ -4,12 +4,14 @@
 use super::access::{self, covers_account};
 use super::{Share, ShareFeatureSet, ShareStatus, invitations};
 use crate::name::{Name, Region};
+use crate::observe::RegionView;
 use crate::observe::{
     AssociationView, Observation, PrincipalRamView, ReceivedShareView, ResourceShareView,
 };
+use crate::op::Op;
 use crate::op::{AssociationType, Principal, RamPrincipal, ResourceOwner};
 use crate::response::Response;
-use crate::world::{Ctx, World};
+use crate::world::{Accounts, Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The rendering of a principal in association views.
@@ -236,9 +238,9 @@ fn named_principals(world: &World, account: &Name, region: &Region) -> BTreeMap<
     out
 }
 
-/// Fills every account's RAM view per Region, and the Q-11 usage of owners.
-pub(crate) fn observe(world: &World, obs: &mut Observation) {
-    for (account, view) in &mut obs.accounts {
+/// Fills the RAM view per Region of each account of `only`, and the Q-11 usage of owners.
+pub(crate) fn observe(world: &World, obs: &mut Observation, only: Accounts<'_>) {
+    for (account, view) in obs.accounts.iter_mut().filter(|(a, _)| only.has(a)) {
         for (region, rv) in &mut view.regions {
             rv.ram.shares = own_shares(world, account, region);
             rv.ram.received = received_shares(world, account, None, region);
@@ -264,4 +266,73 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
             }
         }
     }
+}
+
+/// The owner of the share a RAM call names (the sender of the invitation an acceptance or
+/// rejection answers, RAM-14), if it exists.
+pub(crate) fn named_owner(world: &World, op: &Op) -> Option<Name> {
+    use Op::*;
+    match op {
+        UpdateResourceShare { share, .. }
+        | DeleteResourceShare { share }
+        | AssociateResourceShare { share, .. }
+        | DisassociateResourceShare { share, .. }
+        | AcceptResourceShareInvitation { share }
+        | RejectResourceShareInvitation { share } => {
+            world.ram.shares.get(share).map(|s| s.owner.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The closure of `seeds` under "its RAM or Image Builder view shows what this account owns",
+/// taken both in the world after a call and in `previous`, the observation before it: the
+/// accounts whose RAM and Image Builder views a RAM or Image Builder call by one of `seeds`
+/// (the caller and the owners of what it names) may change. A call writes only what those
+/// accounts own and what their shares reach: an acceptance marks the owner's association
+/// (RAM-14), a share grants its owner's resources only (INV-02). A view shows another
+/// account's state only through a share of that account that reaches it (RAM-23, RAM-27,
+/// RAM-28, IB-23), or an invitation from it (RAM-14); `access::reached_accounts` is a superset
+/// of those after the call, and what each view showed before is in `previous`.
+pub(crate) fn readers(
+    world: &World,
+    previous: &Observation,
+    seeds: BTreeSet<Name>,
+) -> BTreeSet<Name> {
+    let mut out = seeds;
+    let mut frontier: Vec<Name> = out.iter().cloned().collect();
+    loop {
+        let mut next = Vec::new();
+        for account in &frontier {
+            for region in world.regions() {
+                for (name, share) in owned(world, account, region) {
+                    access::reached_accounts(world, name, share, &mut |a| {
+                        if out.insert(a.clone()) {
+                            next.push(a.clone());
+                        }
+                    });
+                }
+            }
+        }
+        for (reader, view) in &previous.accounts {
+            if !out.contains(reader) && view.regions.values().any(|r| shows_before(r, &out)) {
+                out.insert(reader.clone());
+                next.push(reader.clone());
+            }
+        }
+        if next.is_empty() {
+            return out;
+        }
+        frontier = next;
+    }
+}
+
+/// Whether a Region view (of the observation before a call) shows, in its RAM or Image Builder
+/// part, a share, invitation or resource of one of `owners`.
+fn shows_before(r: &RegionView, owners: &BTreeSet<Name>) -> bool {
+    let received = |v: &[ReceivedShareView]| v.iter().any(|s| owners.contains(&s.owner));
+    received(&r.ram.received)
+        || r.ram.invitations.iter().any(|i| owners.contains(&i.sender))
+        || r.ram.principals.values().any(|p| received(&p.received))
+        || r.ib.shared.iter().any(|x| owners.contains(&x.owner))
 }

@@ -10,15 +10,18 @@ use super::sharing::{covers, principals_seen, share_view};
 use super::{Portfolio, constraints::kind};
 use crate::fault::Fault;
 use crate::name::Name;
+use crate::observe::ScView;
 use crate::observe::{
     ConstraintView, ImportView, Observation, PendingShareView, PortfolioProductView, PortfolioView,
     PrincipalView, ProductView, RegionView,
 };
+use crate::op::{Call, Op};
 use crate::op::{
     ConstraintParameters, IamKind, PortfolioPrincipal, PortfolioShareType, Principal, ShareTarget,
 };
 use crate::services::iam;
-use crate::world::World;
+use crate::world::{Accounts, World};
+use std::collections::BTreeSet;
 
 /// A principal association, with its rendered ARN.
 pub(super) fn principal_view(
@@ -128,9 +131,13 @@ fn region_mut<'o>(
         .and_then(|a| a.regions.get_mut(region))
 }
 
-/// Fills the Service Catalog part of each account's view.
-pub(crate) fn observe(world: &World, obs: &mut Observation) {
+/// Fills the Service Catalog part of the view of each account of `only`.
+pub(crate) fn observe(world: &World, obs: &mut Observation, only: Accounts<'_>) {
     for (name, p) in &world.sc.portfolios {
+        observe_pending(world, obs, name, p, only);
+        if !only.has(&p.owner) {
+            continue;
+        }
         let view = PortfolioView {
             name: name.clone(),
             id: p.id.clone(),
@@ -148,9 +155,11 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
             region.sc.portfolios.push(view);
             *region.usage.entry("Q-01".to_owned()).or_default() += 1;
         }
-        observe_pending(world, obs, name, p);
     }
     for ((recipient, pname), import) in &world.sc.imports {
+        if !only.has(recipient) {
+            continue;
+        }
         let Some(p) = world.sc.portfolios.get(pname) else {
             continue;
         };
@@ -188,6 +197,9 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
         }
     }
     for (name, p) in &world.sc.products {
+        if !only.has(&p.owner) {
+            continue;
+        }
         if let Some(region) = region_mut(obs, &p.owner, &p.region) {
             region.sc.products.push(ProductView {
                 name: name.clone(),
@@ -198,6 +210,9 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
         }
     }
     for ((account, name), pp) in &world.sc.provisioned {
+        if !only.has(account) {
+            continue;
+        }
         if let Some(region) = region_mut(obs, account, &pp.region) {
             region
                 .sc
@@ -205,22 +220,29 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
                 .push(provisioned_view(name, pp));
         }
     }
-    for account in obs.accounts.values_mut() {
+    for (_, account) in obs.accounts.iter_mut().filter(|(n, _)| only.has(n)) {
         for region in account.regions.values_mut() {
             region.sc.pending_shares.sort_by(|a, b| {
                 (&a.portfolio, &a.owner, a.share_type).cmp(&(&b.portfolio, &b.owner, b.share_type))
             });
         }
     }
-    observe_launch_paths(world, obs);
+    observe_launch_paths(world, obs, only);
 }
 
 /// Shares of `p` the recipients have not accepted: account shares not accepted (IMPORTED) and
 /// node shares a covered account rejected (AWS_ORGANIZATIONS, SC-24).
-fn observe_pending(world: &World, obs: &mut Observation, name: &Name, p: &Portfolio) {
+fn observe_pending(
+    world: &World,
+    obs: &mut Observation,
+    name: &Name,
+    p: &Portfolio,
+    only: Accounts<'_>,
+) {
     for (target, share) in &p.shares {
         if let ShareTarget::Account(recipient) = target
             && !share.accepted
+            && only.has(recipient)
             && let Some(region) = region_mut(obs, recipient, &p.region)
         {
             region.sc.pending_shares.push(PendingShareView {
@@ -235,7 +257,8 @@ fn observe_pending(world: &World, obs: &mut Observation, name: &Name, p: &Portfo
         .org_rejected
         .range((name.clone(), Name::new(""))..)
         .take_while(|(pn, _)| pn == name)
-        .map(|(_, a)| a);
+        .map(|(_, a)| a)
+        .filter(|a| only.has(a));
     for account in rejected {
         let still_covered = p
             .shares
@@ -251,8 +274,8 @@ fn observe_pending(world: &World, obs: &mut Observation, name: &Name, p: &Portfo
     }
 }
 
-fn observe_launch_paths(world: &World, obs: &mut Observation) {
-    for (account, iam) in &world.iam.accounts {
+fn observe_launch_paths(world: &World, obs: &mut Observation, only: Accounts<'_>) {
+    for (account, iam) in world.iam.accounts.iter().filter(|(a, _)| only.has(a)) {
         let principals: Vec<Principal> = iam
             .users
             .iter()
@@ -280,4 +303,163 @@ fn observe_launch_paths(world: &World, obs: &mut Observation) {
             }
         }
     }
+}
+
+/// The accounts whose Service Catalog views a successful `call` may change, given `previous`,
+/// the observation before it; `None` for every account (Organizations access, whose reaction
+/// walks the whole organization, SC-35). It is `World::observe_after`'s choice of the views to
+/// rebuild, and must hold every account whose view differs after the call.
+///
+/// A Service Catalog call writes only what the caller and the owners of the portfolio or
+/// product it names own, or what reads them (an acceptance marks the owner's share, SC-21; a
+/// removal cascades into the importers' portfolios and provisioned products, SC-07, SC-08). An
+/// account's view reads another's state only through a portfolio it imports (SC-02), a share
+/// of a portfolio it has not accepted (SC-24), a product of another in one of its portfolios
+/// (SC-47, SC-49) and the constraints inherited through it (SC-55), and a provisioned product
+/// of another's product (SC-12). So the answer is the closure of those accounts under "reads
+/// from", taken both in the world after the call (its indexes) and in `previous` (what each
+/// view showed of others before the call, which is what a removal takes away).
+pub(crate) fn affected(
+    world: &World,
+    previous: &Observation,
+    call: &Call,
+) -> Option<BTreeSet<Name>> {
+    use Op::*;
+    let mut portfolios: Vec<&Name> = Vec::new();
+    let mut products: Vec<&Name> = Vec::new();
+    match &call.op {
+        EnableAWSOrganizationsAccess | DisableAWSOrganizationsAccess => return None,
+        CreatePortfolio { portfolio, .. }
+        | DeletePortfolio { portfolio }
+        | UpdatePortfolio { portfolio, .. }
+        | AssociatePrincipalWithPortfolio { portfolio, .. }
+        | DisassociatePrincipalFromPortfolio { portfolio, .. }
+        | CreatePortfolioShare { portfolio, .. }
+        | UpdatePortfolioShare { portfolio, .. }
+        | DeletePortfolioShare { portfolio, .. }
+        | AcceptPortfolioShare { portfolio, .. }
+        | RejectPortfolioShare { portfolio, .. } => portfolios.push(portfolio),
+        AssociateProductWithPortfolio {
+            product,
+            portfolio,
+            source_portfolio,
+        } => {
+            portfolios.push(portfolio);
+            portfolios.extend(source_portfolio);
+            products.push(product);
+        }
+        DisassociateProductFromPortfolio { product, portfolio }
+        | CreateConstraint {
+            product, portfolio, ..
+        } => {
+            portfolios.push(portfolio);
+            products.push(product);
+        }
+        CreateProduct { product, .. }
+        | DeleteProduct { product }
+        | CreateProvisioningArtifact { product, .. }
+        | DeleteProvisioningArtifact { product, .. }
+        | ProvisionProduct { product, .. } => products.push(product),
+        UpdateConstraint { constraint, .. } | DeleteConstraint { constraint } => {
+            if let Some(c) = world.sc.constraints.get(constraint) {
+                portfolios.push(&c.portfolio);
+                products.push(&c.product);
+            }
+        }
+        _ => {}
+    }
+    let mut out = BTreeSet::from([call.account.clone()]);
+    out.extend(
+        portfolios
+            .into_iter()
+            .filter_map(|p| world.sc.portfolios.get(p))
+            .map(|p| p.owner.clone()),
+    );
+    out.extend(
+        products
+            .into_iter()
+            .filter_map(|p| world.sc.products.get(p))
+            .map(|p| p.owner.clone()),
+    );
+    let mut frontier: Vec<Name> = out.iter().cloned().collect();
+    loop {
+        let mut next = Vec::new();
+        for account in &frontier {
+            readers_now(world, account, &mut |reader| {
+                if out.insert(reader.clone()) {
+                    next.push(reader.clone());
+                }
+            });
+        }
+        for (reader, view) in &previous.accounts {
+            if !out.contains(reader) && view.regions.values().any(|r| read_before(&r.sc, &out)) {
+                out.insert(reader.clone());
+                next.push(reader.clone());
+            }
+        }
+        if next.is_empty() {
+            return Some(out);
+        }
+        frontier = next;
+    }
+}
+
+/// Calls `found` with every account whose Service Catalog view reads what `account` owns in
+/// the world as it is: the importers, unaccepted account recipients and rejecting covered
+/// accounts of its portfolios (SC-02, SC-24), the owners of the portfolios that hold its
+/// products (SC-47, SC-49) or take them from one of its portfolios (SC-55).
+fn readers_now(world: &World, account: &Name, found: &mut dyn FnMut(&Name)) {
+    let sc = &world.sc;
+    for region in world.regions() {
+        let key = (account.clone(), region.clone());
+        for pname in sc.owned_portfolios.get(&key).into_iter().flatten() {
+            sc.importers
+                .get(pname)
+                .into_iter()
+                .flatten()
+                .for_each(&mut *found);
+            if let Some(p) = sc.portfolios.get(pname) {
+                for target in p.shares.keys() {
+                    if let ShareTarget::Account(a) = target {
+                        found(a);
+                    }
+                }
+            }
+            sc.org_rejected
+                .range((pname.clone(), Name::new(""))..)
+                .take_while(|(pn, _)| pn == pname)
+                .for_each(|(_, a)| found(a));
+            for (holder, _) in sc.sourced.get(pname).into_iter().flatten() {
+                if let Some(p) = sc.portfolios.get(holder) {
+                    found(&p.owner);
+                }
+            }
+        }
+        for product in sc.owned_products.get(&key).into_iter().flatten() {
+            for holder in sc.product_portfolios.get(product).into_iter().flatten() {
+                if let Some(p) = sc.portfolios.get(holder) {
+                    found(&p.owner);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a Service Catalog view (of the observation before a call) shows anything owned by
+/// one of `owners`: an import, a pending share, a product or constraint of another in its
+/// portfolios, a launch path through another's portfolio, a provisioned product of another's
+/// product.
+fn read_before(v: &ScView, owners: &BTreeSet<Name>) -> bool {
+    v.imported.iter().any(|i| owners.contains(&i.owner))
+        || v.pending_shares.iter().any(|p| owners.contains(&p.owner))
+        || v.portfolios.iter().any(|p| {
+            p.products.iter().any(|x| owners.contains(&x.owner))
+                || p.constraints.iter().any(|c| owners.contains(&c.owner))
+        })
+        || v.launch_paths
+            .iter()
+            .any(|l| owners.contains(&l.portfolio_owner))
+        || v.provisioned_products
+            .iter()
+            .any(|x| owners.contains(&x.product_owner))
 }
