@@ -30,7 +30,7 @@ use sharesim_core::op::{
     PortfolioPrincipal, PortfolioShareType, Principal, RamPrincipal, RamResource, RecipeRef,
     ResourcePolicy, RoleArn, ShareTarget, TagUpdate,
 };
-use sharesim_core::{Call, Name, Op, OpKind, Region, WorldSpec};
+use sharesim_core::{Call, Config, Name, Op, OpKind, Quotas, Region, WorldSpec};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Accounts of generated worlds. Callers are always among them (a scenario names only declared
@@ -73,12 +73,48 @@ const PATTERNS: &[&str] = &["*", "u*", "r*", "u1", "r?", "*1"];
 /// Hours the clock advances by; 12 and 13 straddle the invitation lifetime.
 const HOURS: &[u32] = &[1, 6, 12, 13, 48];
 
-/// The starting world of generated sequences.
+/// The starting world of generated sequences, with the quotas of [`explorer_quotas`].
 pub fn world_spec() -> WorldSpec {
     WorldSpec {
         accounts: ACCOUNTS.iter().map(|a| Name::from(*a)).collect(),
         regions: REGIONS.iter().map(|r| Region::from(*r)).collect(),
-        config: Default::default(),
+        config: Config {
+            quotas: explorer_quotas(),
+            ..Config::default()
+        },
+    }
+}
+
+/// The quotas of the explorer's world (RULES.md §2.7): the documented defaults (hundreds to
+/// thousands) are never reached by a 1,000-call episode over five accounts, so every limit
+/// check and the owner-only counting behind them (IB-24, Q-22,
+/// QUOTA-OWNER-ONLY) would go unexercised. Each limit is set near the 75th percentile of the
+/// largest count 100 default-quota episodes reach (measured at `6e45347`: portfolios per
+/// account and Region 10, products 8, products per portfolio 3, principals per portfolio 2,
+/// shares per Region 7, associations per share 4, OUs 11, components 7, recipes 3, images
+/// 1), so that about a quarter of the episodes meet each limit, late, and the rest build the
+/// same deep sharing states as before. Shrunk regressions record these quotas in their world.
+pub fn explorer_quotas() -> Quotas {
+    Quotas {
+        portfolios_per_region: 10,
+        products_per_region: 8,
+        products_per_portfolio: 3,
+        principals_per_portfolio: 2,
+        patterns_per_portfolio: 1,
+        shared_accounts_per_portfolio: 3,
+        constraints_per_product_per_portfolio: 2,
+        artifacts_per_product: 3,
+        delegated_administrators: 2,
+        resource_shares_per_region: 7,
+        associations_per_share: 4,
+        associations_per_region: 12,
+        pending_invitations: 4,
+        ous_per_organization: 10,
+        ou_depth: 3,
+        ib_components: 8,
+        ib_recipes: 4,
+        ib_images: 2,
+        ..Quotas::default()
     }
 }
 

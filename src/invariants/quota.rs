@@ -275,33 +275,41 @@ fn structural(
             q.artifacts_per_product,
         );
     }
+    // count live associations (ASSOCIATING or ASSOCIATED): a FAILED association
+    // (a rejected or expired invitation, RAM-12, RAM-13; a resource the owner does not own
+    // here, RAM-04) or a DISASSOCIATED one stays listed but holds no quota (docs/rules.md).
+    let live = |a: &&sharesim_core::observe::AssociationView| {
+        a.status == "ASSOCIATED" || a.status == "ASSOCIATING"
+    };
     let (mut res, mut prin) = (0, 0);
     for s in &r.ram.shares {
+        let (resources, principals) = (
+            s.resources.iter().filter(live).count(),
+            s.principals.iter().filter(live).count(),
+        );
         over(
-            &|| format!("resource share {} resource associations", s.name),
+            &|| format!("resource share {} live resource associations", s.name),
             "Q-12",
-            s.resources.len(),
+            resources,
             q.associations_per_share,
         );
         over(
-            &|| format!("resource share {} principal associations", s.name),
+            &|| format!("resource share {} live principal associations", s.name),
             "Q-12",
-            s.principals.len(),
+            principals,
             q.associations_per_share,
         );
-        if live_share(&s.status) {
-            res += s.resources.len();
-            prin += s.principals.len();
-        }
+        res += resources;
+        prin += principals;
     }
     over(
-        &|| "the Region's resource associations".to_owned(),
+        &|| "the Region's live resource associations".to_owned(),
         "Q-13",
         res,
         q.associations_per_region,
     );
     over(
-        &|| "the Region's principal associations".to_owned(),
+        &|| "the Region's live principal associations".to_owned(),
         "Q-13",
         prin,
         q.associations_per_region,
