@@ -61,7 +61,7 @@ impl<'o> Index<'o> {
             portfolios: BTreeMap::new(),
             imports: BTreeMap::new(),
             products: BTreeMap::new(),
-            ib: ArnMap::default(),
+            ib: ArnMap::with_capacity(regions(obs).map(|(_, _, _, r)| r.ib.owned.len()).sum()),
             shares: BTreeMap::new(),
             keys: ArnMap::default(),
             problems: Vec::new(),
@@ -243,6 +243,13 @@ impl<T> Default for ArnMap<'_, T> {
 }
 
 impl<'o, T> ArnMap<'o, T> {
+    /// An empty map with room for `n` elements (growing a hash map rehashes every key).
+    fn with_capacity(n: usize) -> Self {
+        ArnMap {
+            map: HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+        }
+    }
+
     /// Inserts an element, returning the one it replaces (listed earlier under the same ARN).
     fn insert(&mut self, arn: &'o str, loc: Loc<'o, T>) -> Option<Loc<'o, T>> {
         self.map.insert(arn, loc)

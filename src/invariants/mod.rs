@@ -63,7 +63,8 @@ mod step;
 use crate::scenario::run::Memo;
 use crate::step::StepOutcome;
 use serde::Serialize;
-use sharesim_core::{Call, Observation, Quotas};
+use sharesim_core::{Call, Name, Observation, Quotas, Region};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -127,7 +128,7 @@ impl Checker {
         } else {
             Inputs::ALL
         };
-        self.step_checked(before, call, outcome, after, changed)
+        self.step_checked(before, call, outcome, after, &Changed::all_or_none(changed))
     }
 
     /// [`Checker::check_step`] for a step from an observation whose state invariants hold
@@ -146,7 +147,13 @@ impl Checker {
         outcome: &StepOutcome,
         after: &Observation,
     ) -> Vec<Violation> {
-        self.step_checked(before, call, outcome, after, Inputs::between(before, after))
+        self.step_checked(
+            before,
+            call,
+            outcome,
+            after,
+            &Inputs::between(before, after),
+        )
     }
 
     /// [`Checker::check_step_from_clean`] (when `clean`) or [`Checker::check_step`] of the step
@@ -173,11 +180,11 @@ impl Checker {
         let changed = if clean {
             Inputs::between(before, after)
         } else if before == after {
-            Inputs::NONE
+            Changed::all_or_none(Inputs::NONE)
         } else {
-            Inputs::ALL
+            Changed::all_or_none(Inputs::ALL)
         };
-        let out = self.indexed_checked(b.index(), call, outcome, a.index(), changed);
+        let out = self.indexed_checked(b.index(), call, outcome, a.index(), &changed);
         memo.keep(a);
         out
     }
@@ -189,7 +196,7 @@ impl Checker {
         call: &Call,
         outcome: &StepOutcome,
         after: &Observation,
-        changed: Inputs,
+        changed: &Changed<'_>,
     ) -> Vec<Violation> {
         let b = index::Index::new(before);
         let a = index::Index::new(after);
@@ -204,7 +211,7 @@ impl Checker {
         call: &Call,
         outcome: &StepOutcome,
         a: &index::Index<'_>,
-        changed: Inputs,
+        changed: &Changed<'_>,
     ) -> Vec<Violation> {
         let cx = Cx {
             quotas: &self.quotas,
@@ -260,26 +267,27 @@ impl Checker {
 }
 
 fn state(cx: &Cx<'_>, ix: &index::Index<'_>, out: &mut Vec<Violation>) {
-    state_of(cx, ix, Inputs::ALL, out);
+    state_of(cx, ix, &Changed::all_or_none(Inputs::ALL), out);
 }
 
 /// The state invariants that read the `changed` inputs. The cheap ones (the index's INV-01
 /// findings, the organization tree, quotas and structural limits) run whenever anything
-/// changed; the Service Catalog and the RAM, Image Builder and KMS ones only when their parts
-/// changed.
-fn state_of(cx: &Cx<'_>, ix: &index::Index<'_>, changed: Inputs, out: &mut Vec<Violation>) {
-    if changed == Inputs::NONE {
+/// changed, the quotas of one Region view only for the changed views when those are known;
+/// the Service Catalog and the RAM, Image Builder and KMS ones only when their parts changed.
+fn state_of(cx: &Cx<'_>, ix: &index::Index<'_>, changed: &Changed<'_>, out: &mut Vec<Violation>) {
+    let inputs = changed.inputs;
+    if inputs == Inputs::NONE {
         return;
     }
     out.extend(ix.problems.iter().cloned());
     org::check_state(cx, ix, out);
-    if changed.sc {
+    if inputs.sc {
         sc::check_state(cx, ix, out);
     }
-    if changed.ram {
+    if inputs.ram {
         ram::check_state(cx, ix, out);
     }
-    quota::check_state(cx, ix, out);
+    quota::check_state(cx, ix, changed.regions.as_ref(), out);
 }
 
 /// Which inputs of the state invariants differ between two observations. The Service Catalog
@@ -310,14 +318,19 @@ impl Inputs {
         ram: true,
     };
 
-    fn between(before: &Observation, after: &Observation) -> Inputs {
+    fn between<'o>(before: &Observation, after: &'o Observation) -> Changed<'o> {
+        let all = Changed {
+            inputs: Inputs::ALL,
+            regions: None,
+        };
         if before.clock_hours != after.clock_hours
             || before.organizations != after.organizations
             || before.accounts.len() != after.accounts.len()
         {
-            return Inputs::ALL;
+            return all;
         }
         let mut changed = Inputs::NONE;
+        let mut regions = BTreeSet::new();
         for ((bn, b), (an, a)) in before.accounts.iter().zip(&after.accounts) {
             if bn != an
                 || b.id != a.id
@@ -325,18 +338,47 @@ impl Inputs {
                 || b.iam != a.iam
                 || b.regions.len() != a.regions.len()
             {
-                return Inputs::ALL;
+                return all;
             }
             for ((br, b), (ar, a)) in b.regions.iter().zip(&a.regions) {
                 if br != ar {
-                    return Inputs::ALL;
+                    return all;
                 }
-                changed.sc |= b.sc != a.sc;
-                changed.ram |= b.ram != a.ram || b.ib != a.ib || b.kms_keys != a.kms_keys;
-                changed.any |= changed.sc || changed.ram || b.usage != a.usage;
+                let sc = b.sc != a.sc;
+                let ram = b.ram != a.ram || b.ib != a.ib || b.kms_keys != a.kms_keys;
+                changed.sc |= sc;
+                changed.ram |= ram;
+                if sc || ram || b.usage != a.usage {
+                    changed.any = true;
+                    regions.insert((an, ar));
+                }
             }
         }
-        changed
+        Changed {
+            inputs: changed,
+            regions: Some(regions),
+        }
+    }
+}
+
+/// What differs between two observations, for the state invariants: which inputs (`Inputs`),
+/// and which Region views of `after`, when the two have the same accounts, Regions, clock,
+/// organizations and common account parts (`None` otherwise: everything counts as changed).
+/// The quota invariants of one Region view (usage, quotas, structural limits) read that view
+/// alone, so from a clean `before` only the changed views can break them.
+#[derive(Debug)]
+struct Changed<'o> {
+    inputs: Inputs,
+    regions: Option<BTreeSet<(&'o Name, &'o Region)>>,
+}
+
+impl Changed<'_> {
+    /// Everything, or nothing, as changed.
+    fn all_or_none(changed: Inputs) -> Self {
+        Changed {
+            inputs: changed,
+            regions: None,
+        }
     }
 }
 
