@@ -178,14 +178,29 @@ impl RamIndex {
     /// None when it is gone) contributes.
     pub fn reindex_share(&mut self, name: &Name, share: Option<&Share>) {
         let new = share.map(contribution).unwrap_or_default();
-        let old = self.contributions.remove(name).unwrap_or_default();
-        if old == new {
+        // The stored contribution is taken out of its slot and the new one put back in place,
+        // so a share that stays indexed costs no removal and insertion in the map.
+        let old = match self.contributions.get_mut(name) {
             // Nothing this share is listed under changed (an accepted invitation, a flag).
-            if share.is_some() {
+            Some(slot) if *slot == new => return,
+            Some(slot) => std::mem::take(slot),
+            None if share.is_none() => return,
+            None => Contribution::default(),
+        };
+        self.update(name, &old, &new);
+        match (share, self.contributions.get_mut(name)) {
+            (Some(_), Some(slot)) => *slot = new,
+            (Some(_), None) => {
                 self.contributions.insert(name.clone(), new);
             }
-            return;
+            (None, _) => {
+                self.contributions.remove(name);
+            }
         }
+    }
+
+    /// Replaces what the share `name` contributed (`old`) with `new` in the share indexes.
+    fn update(&mut self, name: &Name, old: &Contribution, new: &Contribution) {
         if old.owner != new.owner {
             if let Some(k) = &old.owner {
                 remove(&mut self.by_owner, k, name);
@@ -241,9 +256,6 @@ impl RamIndex {
         }
         for k in missing(&new.retained, &old.retained) {
             add(&mut self.by_retained, k, name);
-        }
-        if share.is_some() {
-            self.contributions.insert(name.clone(), new);
         }
     }
 
