@@ -116,7 +116,17 @@ pub(crate) fn put(
         })
     });
     ram::set_policy_share_principals(world, &share, &principals);
-    if let Some((consumer, dep)) = super::first_stranded(world, &risk) {
+    // Stage 4 then stage 5 on the resulting world: no dependent consumer stranded (IB-15),
+    // and the policy share's associations within the RAM quotas, as any share's.
+    let refused = match super::first_stranded(world, &risk) {
+        Some((consumer, dep)) => Some(reject(
+            Exception::InvalidRequestException,
+            "IB-15",
+            format!("{consumer} depends on {dep}; the policy would remove its access"),
+        )),
+        None => ram::policy_share_over_quota(world, &share),
+    };
+    if let Some(error) = refused {
         if let (Some(res), Some(old)) = (world.ib.resources.get_mut(&key), old_policy) {
             res.policy = old;
         }
@@ -130,11 +140,7 @@ pub(crate) fn put(
             }
         }
         world.ram.reindex(&share);
-        return Err(reject(
-            Exception::InvalidRequestException,
-            "IB-15",
-            format!("{consumer} depends on {dep}; the policy would remove its access"),
-        ));
+        return Err(error);
     }
     if standard {
         ctx.hit("A-22");

@@ -36,7 +36,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use access::{accessible, principal_account, visible_resources};
 pub(crate) use observe::{named_owner, observe, readers};
-pub(crate) use shares::{create_policy_share, policy_share, set_policy_share_principals};
+pub(crate) use shares::{
+    create_policy_share, policy_share, policy_share_over_quota, set_policy_share_principals,
+};
 
 /// Share status (§1.6). PENDING, FAILED and DELETING are never observable in the synchronous
 /// model `[MODEL]`.

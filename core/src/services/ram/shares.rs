@@ -723,6 +723,34 @@ pub(crate) fn set_policy_share_principals(
     world.ram.reindex(name);
 }
 
+/// for a share created from a policy, on the world after its principals were set:
+/// its live principal associations within the per-share limit, and its owner's live
+/// associations in the Region within the per-Region one. A policy share holds RAM
+/// associations like any share `[MODEL]`; Image Builder answers with its own quota error,
+/// ServiceQuotaExceededException, as for Q-11 (docs/rules.md).
+pub(crate) fn policy_share_over_quota(world: &World, name: &Name) -> Option<ApiError> {
+    let share = world.ram.shares.get(name)?;
+    let q = &world.config.quotas;
+    let over = |rule: crate::error::RuleId, what: &str| {
+        reject(
+            Exception::ServiceQuotaExceededException,
+            rule,
+            format!("the policy would exceed the RAM quota of {what}"),
+        )
+    };
+    if live_count(share.principals.values().map(|a| &a.status)) > q.associations_per_share
+        || live_count(share.resources.values().map(|a| &a.status)) > q.associations_per_share
+    {
+        return Some(over("Q-12", "associations per resource share"));
+    }
+    let (resources, principals) = world
+        .ram
+        .index
+        .live_associations(&share.owner, &share.region);
+    (resources > q.associations_per_region || principals > q.associations_per_region)
+        .then(|| over("Q-13", "associations per Region"))
+}
+
 /// The ACTIVE CREATED_FROM_POLICY share of a resource (RAM-30), if any.
 pub(crate) fn policy_share<'w>(world: &'w World, key: &IbKey) -> Option<&'w Name> {
     world
