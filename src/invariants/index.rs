@@ -6,13 +6,13 @@
 use super::org::OrgTree;
 use super::render;
 use super::{InvariantId, Violation};
+use rustc_hash::FxBuildHasher;
 use sharesim_core::observe::{
     AccountView, IbResourceView, ImportView, KeyView, PortfolioView, ProductView, RegionView,
     ResourceShareView,
 };
 use sharesim_core::{Name, Observation, Region};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// An element of the observation and where it is listed.
@@ -35,7 +35,7 @@ impl<T> Copy for Loc<'_, T> {}
 pub(crate) struct Index<'o> {
     pub obs: &'o Observation,
     pub orgs: OrgTree<'o>,
-    by_id: HashMap<&'o str, &'o Name, BuildHasherDefault<Fx>>,
+    by_id: HashMap<&'o str, &'o Name, FxBuildHasher>,
     /// Local portfolios by name.
     pub portfolios: BTreeMap<&'o Name, Loc<'o, PortfolioView>>,
     /// Imports by (recipient, portfolio).
@@ -226,12 +226,12 @@ impl Indexed {
 /// Elements of an observation by ARN, for lookups. ARNs of one account and Region share their
 /// first 45 or so bytes, so ordered maps spent most of their time comparing those prefixes
 /// (docs/PERFORMANCE.md section 2); a hash map reads each ARN once. Its hasher is deterministic
-/// ([`Fx`], no random seed), and its order is never observable: everything that walks the
+/// (`rustc_hash`'s Fx hash, no random seed), and its order is never observable: everything that walks the
 /// elements ([`ArnMap::missing_from`], [`ArnMap::sorted_where`]) returns them in the order of
 /// their ARNs, as the ordered map it replaces did, so violations come out in the same order.
 #[derive(Debug)]
 pub(crate) struct ArnMap<'o, T> {
-    map: HashMap<&'o str, Loc<'o, T>, BuildHasherDefault<Fx>>,
+    map: HashMap<&'o str, Loc<'o, T>, FxBuildHasher>,
 }
 
 impl<T> Default for ArnMap<'_, T> {
@@ -246,7 +246,7 @@ impl<'o, T> ArnMap<'o, T> {
     /// An empty map with room for `n` elements (growing a hash map rehashes every key).
     fn with_capacity(n: usize) -> Self {
         ArnMap {
-            map: HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+            map: HashMap::with_capacity_and_hasher(n, FxBuildHasher),
         }
     }
 
@@ -285,50 +285,6 @@ impl<'o, T> ArnMap<'o, T> {
             .collect();
         out.sort_unstable_by_key(|(arn, _)| *arn);
         out
-    }
-}
-
-/// A deterministic hasher for the lookup maps of the index (the word-at-a-time multiply-rotate
-/// hash of the Rust compiler's `FxHasher`): no random seed, so runs stay reproducible, and
-/// cheap on the long ARN and id strings the index hashes. Hash-flooding resistance is not
-/// needed: the keys come from the observation under check.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
-
-impl Fx {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Fx::SEED);
-    }
-}
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut last = [0u8; 8];
-        for (b, r) in last.iter_mut().zip(words.remainder()) {
-            *b = *r;
-        }
-        self.add(u64::from_le_bytes(last) ^ (bytes.len() as u64).rotate_left(56));
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits, which pick the bucket, the least mixed.
-        self.0.rotate_left(26)
     }
 }
 
