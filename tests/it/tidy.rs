@@ -11,7 +11,7 @@
 //! - a rule id whose docs/rules.md status is implemented or model-defined appears when it is
 //!   recorded as deciding some scenario step (what `sharesim coverage` counts as reached), if the
 //!   model can record it: its id is a string literal in the model's library code (core/src,
-//!   without catalog.rs and the unit tests). A rule the model never records (a statement rule,
+//!   without the catalog and the unit tests). A rule the model never records (a statement rule,
 //!   an invariant only the checker of src/invariants checks) appears when some scenario claims
 //!   it in `rules`. [`RECORDED_ONLY_WHERE_NO_SCENARIO_GOES`] lists the recordable rules that no
 //!   scenario can reach, with the reason; they too must be claimed.
@@ -227,7 +227,8 @@ fn library_sources() -> Vec<(std::path::PathBuf, String)> {
         .into_iter()
         .filter(|f| {
             let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
-            !matches!(name.as_deref(), Some("catalog.rs" | "tests.rs"))
+            let catalog_data = f.parent().is_some_and(|d| d.ends_with("catalog"));
+            !catalog_data && !matches!(name.as_deref(), Some("catalog.rs" | "tests.rs"))
         })
         .map(|f| {
             let text = std::fs::read_to_string(&f).unwrap();
