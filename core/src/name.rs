@@ -16,41 +16,67 @@ use std::sync::Arc;
 /// order as with `String` keys and every trace and snapshot stays byte-identical.
 ///
 /// Comparing names is what `BTreeMap` lookups spend their time on, so a `Text` also keeps its
-/// first [`PREFIX`] bytes as a big-endian integer (zero-padded): two names that differ there are
-/// ordered by one integer comparison, without reading the strings (and a `Text` is as large as a
-/// `String`, so no type that holds names grows). This agrees with the order of
-/// `str`: if the padded prefixes differ at byte i, either both strings have a byte at i (and they
-/// differ there first), or the shorter one ends before i and is a prefix of the other (every byte
-/// of the other between its end and i is a NUL, equal to the padding). Equal prefixes fall back to
-/// the lengths (when either string ends within the prefix, it is a prefix of the other) or to
-/// the next 8 bytes, read the same way (so names of up to 16 bytes, such as `acct00042` or
-/// `us-east-1`, are compared without a call to `memcmp`), and only longer ones to the rest of
-/// the strings.
+/// first [`SHORT`] bytes in two integers (a [`Key`]) beside the pointer, built so that comparing
+/// the two keys as integers orders the names exactly as their strings: names of up to 14 bytes
+/// (every account, Region, portfolio, product, share and component name of the benchmarks and
+/// the scenarios) are ordered and compared without reading the string at all, and only longer
+/// names whose first 15 bytes agree compare the rest. Why the order agrees with `str` is at
+/// [`Key::of`]. The pointer is thin (the string behind it is boxed) so that a `Text` stays as
+/// large as a `String` and no type that holds names grows.
 #[derive(Clone)]
 struct Text {
-    prefix: u64,
-    text: Arc<str>,
+    key: Key,
+    text: Arc<Box<str>>,
 }
 
-/// How many leading bytes of a [`Text`] its integer prefix holds.
-const PREFIX: usize = 8;
+/// How many leading bytes of a name its [`Key`] holds in full.
+const SHORT: usize = 14;
 
-/// The `PREFIX` bytes of `bytes` from `at` as a big-endian integer, zero-padded past the end.
-/// (A fixed-size load when there are `PREFIX` bytes; otherwise the bytes are shifted in one by
-/// one, which the compiler does not turn into a `memcpy` call.)
-#[inline]
-fn word(bytes: &[u8], at: usize) -> u64 {
-    let tail = bytes.get(at..).unwrap_or_default();
-    if let Some(full) = tail.first_chunk::<PREFIX>() {
-        return u64::from_be_bytes(*full);
+/// The integer form of a name's first bytes: `high` holds bytes 0 to 7, `low` bytes 8 to 13 in
+/// its upper six bytes (both big-endian, zero-padded past the end) and a tail in its lower two:
+/// the length for a name of at most [`SHORT`] bytes, and 15 plus byte 14 for a longer one.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    high: u64,
+    low: u64,
+}
+
+impl Key {
+    /// The key of `bytes`. Comparing keys (`high`, then `low`) agrees with comparing the
+    /// strings, and equal keys mean equal strings for short names (for long ones, the rest from
+    /// byte 15 decides), because:
+    ///
+    /// - if the zero-padded first 14 bytes differ, first at byte i, either both strings have a
+    ///   byte at i and agree before it (so they are ordered by that byte, as the keys are), or
+    ///   one ends before i and is a prefix of the other (whose bytes from that end up to i are
+    ///   NULs, equal to the padding), and is the smaller, as its padding is;
+    /// - if they agree and both names are short, the shorter is a prefix of the longer (its
+    ///   padding equals the other's NULs): the lengths in the tails decide;
+    /// - a short name against a long one is a prefix of it, and its tail (at most 14) is below
+    ///   every long name's tail (at least 15);
+    /// - two long names agree on bytes 0 to 13, so byte 14 (in the tails) decides, and then the
+    ///   rest of the strings.
+    fn of(bytes: &[u8]) -> Key {
+        let at = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(0));
+        let high = (0..8).fold(0u64, |w, i| (w << 8) | at(i));
+        let middle = (8..SHORT).fold(0u64, |w, i| (w << 8) | at(i));
+        let tail = if bytes.len() <= SHORT {
+            bytes.len() as u64
+        } else {
+            15 + at(SHORT)
+        };
+        Key {
+            high,
+            low: (middle << 16) | tail,
+        }
     }
-    let mut w = 0u64;
-    for b in tail {
-        w = (w << 8) | u64::from(*b);
+
+    /// Whether the name is longer than [`SHORT`] bytes, so that equal keys leave the rest of
+    /// the strings to compare.
+    #[inline]
+    fn is_long(self) -> bool {
+        self.low & 0xffff > SHORT as u64
     }
-    // Fewer than PREFIX bytes: pad on the right (no bytes at all: zero).
-    w.checked_shl(8 * (PREFIX - tail.len()) as u32)
-        .unwrap_or_default()
 }
 
 /// A `Text` is a JSON string, inlined exactly as `String` is (the schema of the protocol is
@@ -76,29 +102,31 @@ impl schemars::JsonSchema for Text {
 
 impl Text {
     fn new(s: &str) -> Self {
-        Text::shared(Arc::from(s))
+        Text::owned(Box::from(s))
     }
 
-    fn shared(text: Arc<str>) -> Self {
+    fn owned(text: Box<str>) -> Self {
         Text {
-            prefix: word(text.as_bytes(), 0),
-            text,
+            key: Key::of(text.as_bytes()),
+            text: Arc::new(text),
         }
     }
 
     fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// The bytes from 15 on, which decide between long names with equal keys.
+    fn rest(&self) -> &[u8] {
+        self.text.as_bytes().get(SHORT + 1..).unwrap_or_default()
+    }
 }
 
 impl PartialEq for Text {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
-        // Equal prefixes and lengths: names within the prefix are equal; longer ones compare
-        // the rest (`eq_rest`).
-        self.prefix == other.prefix
-            && self.text.len() == other.text.len()
-            && (self.text.len() <= PREFIX || self.eq_rest(other))
+        self.key == other.key
+            && (!self.key.is_long() || Arc::ptr_eq(&self.text, &other.text) || self.eq_rest(other))
     }
 }
 
@@ -113,48 +141,33 @@ impl PartialOrd for Text {
 impl Ord for Text {
     #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        match self.prefix.cmp(&other.prefix) {
-            Ordering::Equal => self.cmp_rest(other),
-            unequal => unequal,
+        match self.key.cmp(&other.key) {
+            Ordering::Equal if self.key.is_long() => self.cmp_rest(other),
+            decided => decided,
         }
     }
 }
 
 impl Text {
-    /// Equality past equal prefixes of two strings of the same length, longer than the prefix:
-    /// the next 8 bytes decide for names within 16 bytes, and only longer ones compare the rest.
+    /// Equality of two long names with equal keys (out of line, so that a comparison stays a
+    /// few inlined integer instructions).
     fn eq_rest(&self, other: &Self) -> bool {
-        let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
-        Arc::ptr_eq(&self.text, &other.text)
-            || (word(a, PREFIX) == word(b, PREFIX)
-                && (a.len() <= 2 * PREFIX || a.get(2 * PREFIX..) == b.get(2 * PREFIX..)))
+        self.rest() == other.rest()
     }
 
-    /// The order past equal prefixes. A string that ends within the prefix is a prefix of the
-    /// other (the padding equals the other's bytes), so the lengths decide; otherwise the next 8
-    /// bytes decide as the prefix did, and then the lengths (again when one string ends within
-    /// them) or the rest of the strings.
+    /// The order of two long names with equal keys: the rest of the strings.
     fn cmp_rest(&self, other: &Self) -> Ordering {
-        let (a, b) = (self.text.as_bytes(), other.text.as_bytes());
-        if a.len().min(b.len()) <= PREFIX || Arc::ptr_eq(&self.text, &other.text) {
-            return a.len().cmp(&b.len());
+        if Arc::ptr_eq(&self.text, &other.text) {
+            return Ordering::Equal;
         }
-        match word(a, PREFIX).cmp(&word(b, PREFIX)) {
-            Ordering::Equal => {}
-            unequal => return unequal,
-        }
-        if a.len().min(b.len()) <= 2 * PREFIX {
-            a.len().cmp(&b.len())
-        } else {
-            a.get(2 * PREFIX..).cmp(&b.get(2 * PREFIX..))
-        }
+        self.rest().cmp(other.rest())
     }
 }
 
 impl Hash for Text {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // As `str` hashes.
-        self.text.hash(state);
+        self.as_str().hash(state);
     }
 }
 
@@ -167,7 +180,7 @@ impl Serialize for Text {
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
-        Ok(Text::shared(Arc::from(s)))
+        Ok(Text::owned(s.into_boxed_str()))
     }
 }
 
@@ -210,7 +223,7 @@ impl From<&str> for Name {
 
 impl From<String> for Name {
     fn from(s: String) -> Self {
-        Name(Text::shared(Arc::from(s)))
+        Name(Text::owned(s.into_boxed_str()))
     }
 }
 
@@ -270,7 +283,7 @@ impl From<&str> for Region {
 
 impl From<String> for Region {
     fn from(s: String) -> Self {
-        Region(Text::shared(Arc::from(s)))
+        Region(Text::owned(s.into_boxed_str()))
     }
 }
 
@@ -295,9 +308,9 @@ mod tests {
     use super::Name;
     use std::cmp::Ordering;
 
-    /// Names order, compare and hash exactly as their strings do, across the prefix boundary and
-    /// the 16-byte boundary of the second word, with NULs (which equal the padding), shared
-    /// prefixes and multi-byte characters.
+    /// Names order and compare exactly as their strings do, across the 8-byte boundary of the
+    /// key's first word, the 14-byte boundary of short names and byte 14 (the tail of long
+    /// ones), with NULs (which equal the padding), shared prefixes and multi-byte characters.
     #[test]
     fn names_order_as_their_strings() {
         let words = [
@@ -330,6 +343,18 @@ mod tests {
             "abcdefghijklmnopr",
             "abcdefghijklmnopqrstuvwxyz",
             "abcdefghijklmnoq",
+            "abcdefghijklm",
+            "abcdefghijklm\0",
+            "abcdefghijklmn",
+            "abcdefghijklmn\0",
+            "abcdefghijklmn\0\0",
+            "abcdefghijklmn\0a",
+            "abcdefghijklmn\u{1}",
+            "abcdefghijklmn\u{e9}",
+            "abcdefghijklmn\u{e9}a",
+            "abcdefghijklmn\u{ff}",
+            "abcdefghijklmna\0",
+            "abcdefghijklmnop\u{ff}",
             "arn:aws:imagebuilder:us-east-1:100000000001:component/c1_0/1.0.0",
             "arn:aws:imagebuilder:us-east-1:100000000001:component/c1_0/1.0.1",
             "us-east-1",
@@ -344,6 +369,7 @@ mod tests {
                 assert_eq!(x.cmp(&y), a.cmp(b), "{a:?} vs {b:?}");
                 assert_eq!(x == y, a == b, "{a:?} vs {b:?}");
                 assert_eq!(x.clone().cmp(&x), Ordering::Equal);
+                assert_eq!(x.as_str(), a);
             }
         }
     }
