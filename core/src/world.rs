@@ -354,15 +354,7 @@ impl World {
         }
         // Which accounts' views of each part are rebuilt: `None` for every account.
         let sc_accounts = parts.sc.then(|| sc::affected(self, previous, call));
-        // KMS calls rebuild Image Builder for every account (a key's state is read wherever a
-        // resource it encrypts is seen, KMS-07, IB-22).
-        let shared_accounts = (parts.ram || parts.ib).then(|| {
-            if call.op.kind().service() == ServiceKind::Kms {
-                None
-            } else {
-                self.ram_ib_affected(previous, call)
-            }
-        });
+        let shared_accounts = (parts.ram || parts.ib).then(|| self.ram_ib_affected(previous, call));
         let rebuilt = |part: Option<&Option<BTreeSet<Name>>>, account: &Name| match part {
             None => false,
             Some(None) => true,
@@ -527,18 +519,23 @@ impl ObservedParts {
     /// each service's observation reads (conservatively; a call that is rejected changes
     /// nothing at all, A-30, but this answers for successful calls):
     ///
-    /// - Organizations and IAM calls change everything: every view reads the organization tree
-    ///   (coverage of node shares and principals, ORG-11, SC-22, RAM-24) or the principals
-    ///   (launch paths, SC-58; RAM principal views, RAM-23), and Organizations calls re-run
-    ///   the Service Catalog and RAM reactions to the tree (SC-35, RAM-26).
+    /// - Organizations calls change everything: every view reads the organization tree
+    ///   (coverage of node shares and principals, ORG-11, SC-22, RAM-24), and they re-run the
+    ///   Service Catalog and RAM reactions to the tree (SC-35, RAM-26).
+    /// - IAM calls write only the caller's principals (IAM-01), which no view reads but the
+    ///   caller's own Service Catalog launch paths (SC-58: its end users, and their groups for
+    ///   group associations, IAM-02): Service Catalog, for the caller alone (`sc::affected`).
+    ///   RAM views name IAM principals only as share principals, by name (RAM-23), and whether
+    ///   one exists is checked when it is added, not observed.
     /// - The clock expires invitations (RAM-13) and ends key deletions (KMS-06): everything.
     ///   EnableSharingWithAwsOrganization re-runs Service Catalog's reaction to the organization
     ///   (RAM-25): everything.
     /// - Other RAM calls and Image Builder calls change RAM and Image Builder: a share grants
     ///   Image Builder resources (IB-23, RAM-28), and Image Builder policies are RAM shares
     ///   created from policy (IB-09, RAM-30) whose views list Image Builder ARNs.
-    /// - KMS calls change the keys (always rebuilt) and, conservatively, Image Builder, the
-    ///   only service whose rules read keys (KMS-07, IB-22).
+    /// - KMS calls write only the keys (always rebuilt). Image Builder's rules read keys when a
+    ///   resource is created or used (KMS-07, IB-22), but its views show only the key ARN each
+    ///   resource recorded at creation, so no part is rebuilt.
     /// - Service Catalog calls change Service Catalog only (its Organizations access flag is in
     ///   the organization view, always rebuilt; no other service reads its state).
     pub fn changed_by(kind: OpKind) -> ObservedParts {
@@ -546,9 +543,9 @@ impl ObservedParts {
         match kind {
             OpKind::AdvanceTime | OpKind::EnableSharingWithAwsOrganization => ObservedParts::ALL,
             _ => match kind.service() {
-                ServiceKind::Organizations | ServiceKind::Iam => ObservedParts::ALL,
-                ServiceKind::Kms => only(false, false, true),
-                ServiceKind::ServiceCatalog => only(true, false, false),
+                ServiceKind::Organizations => ObservedParts::ALL,
+                ServiceKind::Kms => only(false, false, false),
+                ServiceKind::ServiceCatalog | ServiceKind::Iam => only(true, false, false),
                 ServiceKind::Ram | ServiceKind::ImageBuilder => only(false, true, true),
             },
         }

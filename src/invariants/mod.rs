@@ -291,11 +291,11 @@ fn state_of(cx: &Cx<'_>, ix: &index::Index<'_>, changed: &Changed<'_>, out: &mut
 }
 
 /// Which inputs of the state invariants differ between two observations. The Service Catalog
-/// invariants (`sc.rs`) read the Service Catalog views of every account and Region and the
-/// common part; the RAM, Image Builder and KMS ones (`ram.rs`) read the RAM and Image Builder
-/// views, the keys and the common part. The common part (the clock, the organizations, and
-/// each account's id, organization, IAM principals and Regions) is read by both, so a change
-/// there counts as a change of both.
+/// invariants (`sc.rs`) read the Service Catalog views of every account and Region, the IAM
+/// principals and the common part; the RAM, Image Builder and KMS ones (`ram.rs`) read the RAM
+/// and Image Builder views, the keys and the common part. The common part (the clock, the
+/// organizations, and each account's id, organization and Regions) is read by both, so a
+/// change there counts as a change of both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Inputs {
     /// Anything at all (the cheap invariants).
@@ -335,10 +335,16 @@ impl Inputs {
             if bn != an
                 || b.id != a.id
                 || b.organization != a.organization
-                || b.iam != a.iam
                 || b.regions.len() != a.regions.len()
             {
                 return all;
+            }
+            // Of the state invariants only the Service Catalog ones read IAM principals (end
+            // users and launch roles, `sc.rs`), so a changed IAM view counts as a Service
+            // Catalog change; it is in no Region view, so no quota invariant reads it.
+            if b.iam != a.iam {
+                changed.sc = true;
+                changed.any = true;
             }
             for ((br, b), (ar, a)) in b.regions.iter().zip(&a.regions) {
                 if br != ar {

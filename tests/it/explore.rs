@@ -248,6 +248,8 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
     // Views of changing calls that were shared with the observation before rather than
     // rebuilt, by part (Service Catalog; RAM and Image Builder).
     let (mut sc_kept, mut ram_kept) = (0, 0);
+    // Changing IAM and KMS calls, which rebuild one account's Service Catalog view and no view.
+    let (mut iam_changed, mut kms_changed) = (0, 0);
     for (model, seed, steps, spec) in models {
         let mut world = match Fault::all().find(|f| f.name() == model) {
             Some(fault) => sharesim_core::World::with_fault(spec, fault),
@@ -273,6 +275,9 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
             let full = world.observe();
             if full != obs {
                 changed += usize::from(ok);
+                let service = call.op.kind().service();
+                iam_changed += usize::from(ok && service == sharesim_core::op::ServiceKind::Iam);
+                kms_changed += usize::from(ok && service == sharesim_core::op::ServiceKind::Kms);
                 let parts = sharesim_core::ObservedParts::changed_by(call.op.kind());
                 for (name, account) in &partial.accounts {
                     for (region, r) in &account.regions {
@@ -325,6 +330,14 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
     // call often reaches every account, but not always).
     assert!(sc_kept > 1000, "only {sc_kept} Service Catalog views kept");
     assert!(ram_kept > 1000, "only {ram_kept} RAM views kept");
+    assert!(
+        iam_changed > 100,
+        "only {iam_changed} IAM calls changed the world"
+    );
+    assert!(
+        kms_changed > 100,
+        "only {kms_changed} KMS calls changed the world"
+    );
     assert!(
         clean_checked > 1000,
         "only {clean_checked} steps from a clean observation"

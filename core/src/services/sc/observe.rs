@@ -305,10 +305,11 @@ fn observe_launch_paths(world: &World, obs: &mut Observation, only: Accounts<'_>
     }
 }
 
-/// The accounts whose Service Catalog views a successful `call` may change, given `previous`,
-/// the observation before it; `None` for every account (Organizations access, whose reaction
-/// walks the whole organization, SC-35). It is `World::observe_after`'s choice of the views to
-/// rebuild, and must hold every account whose view differs after the call.
+/// The accounts whose Service Catalog views a successful Service Catalog or IAM `call` may
+/// change, given `previous`, the observation before it; `None` for every account
+/// (Organizations access, whose reaction walks the whole organization, SC-35). It is
+/// `World::observe_after`'s choice of the views to rebuild, and must hold every account whose
+/// view differs after the call. An IAM call changes the caller's view alone.
 ///
 /// A Service Catalog call writes only what the caller and the owners of the portfolio or
 /// product it names own, or what reads them (an acceptance marks the owner's share, SC-21; a
@@ -329,6 +330,17 @@ pub(crate) fn affected(
     let mut products: Vec<&Name> = Vec::new();
     match &call.op {
         EnableAWSOrganizationsAccess | DisableAWSOrganizationsAccess => return None,
+        // An IAM call writes only the caller's principals (IAM-01), which only the caller's
+        // own launch paths read (SC-58: its end users and their groups, IAM-02); an
+        // association's ARN names an account, not a principal that must exist.
+        CreateRole { .. }
+        | DeleteRole { .. }
+        | CreateUser { .. }
+        | DeleteUser { .. }
+        | CreateGroup { .. }
+        | DeleteGroup { .. }
+        | AddUserToGroup { .. }
+        | RemoveUserFromGroup { .. } => return Some(BTreeSet::from([call.account.clone()])),
         CreatePortfolio { portfolio, .. }
         | DeletePortfolio { portfolio }
         | UpdatePortfolio { portfolio, .. }
