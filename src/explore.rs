@@ -218,6 +218,11 @@ pub struct Report {
     pub failure: Option<Failure>,
     /// Per-step hashes of outcome and observation (only when asked for, see [`Options`]).
     pub hashes: Vec<u64>,
+    /// How many calls had been applied before the step at which the world's planted bug first
+    /// acted (`World::fault_fired`), if it did; always `None` for the correct model. Before
+    /// it, the broken world did exactly what the correct one would have done with the same
+    /// calls, so the self-test need check the correct model only from there.
+    pub fault_at: Option<usize>,
 }
 
 /// How to explore one seed.
@@ -325,6 +330,10 @@ struct Stepper<'c> {
     /// Whether the last step rebuilt the observation in full and found it equal to the one
     /// assumed or rebuilt in part: a point from which a full-mode replay may start.
     verified: bool,
+    /// Calls applied so far (counting from the checkpoint's start when resumed).
+    applied: usize,
+    /// Calls applied before the step at which the world's planted bug first acted.
+    fault_at: Option<usize>,
 }
 
 /// A world and its observation at a point of an incremental run where the observation was
@@ -336,6 +345,8 @@ struct Checkpoint {
     obs: Arc<Observation>,
     /// Calls of the run applied before this point.
     calls: usize,
+    /// The run's [`Report::fault_at`] so far.
+    fault_at: Option<usize>,
 }
 
 /// The fewest calls between two checkpoints of an incremental run: cloning the world costs
@@ -367,12 +378,16 @@ impl<'c> Stepper<'c> {
             quiet: 0,
             sampled: BTreeSet::new(),
             verified: false,
+            applied: 0,
+            fault_at: None,
         }
     }
 
     /// A full-mode stepper that starts from a checkpoint, without observing again.
     fn resume(checkpoint: Checkpoint, checker: &'c dyn StepChecker) -> Stepper<'c> {
         Stepper {
+            applied: checkpoint.calls,
+            fault_at: checkpoint.fault_at,
             world: checkpoint.world,
             obs: checkpoint.obs,
             memo: Memo::default(),
@@ -390,6 +405,16 @@ impl<'c> Stepper<'c> {
 
     /// Applies and checks one call.
     fn step(&mut self, call: &Call) -> Stepped {
+        let stepped = self.apply_and_check(call);
+        // Asked after the step's observation too: some planted bugs act only there.
+        if self.fault_at.is_none() && self.world.fault_fired() {
+            self.fault_at = Some(self.applied);
+        }
+        self.applied += 1;
+        stepped
+    }
+
+    fn apply_and_check(&mut self, call: &Call) -> Stepped {
         let outcome = match guarded_apply(&mut self.world, call) {
             Ok(outcome) => outcome,
             Err(panic) => {
@@ -621,6 +646,7 @@ fn explore_once(
         }
         calls.push(call);
         if let Some((invariant, message)) = stepped.violations.into_iter().next() {
+            report.fault_at = stepper.fault_at;
             report.failure = Some(Failure {
                 seed: opts.seed,
                 swarm,
@@ -638,10 +664,12 @@ fn explore_once(
                 world: stepper.world.clone(),
                 obs: stepper.obs.clone(),
                 calls: calls.len(),
+                fault_at: stepper.fault_at,
             });
         }
     }
     let verified = stepper.verify();
+    report.fault_at = stepper.fault_at;
     (report, verified, checkpoint)
 }
 
@@ -716,18 +744,58 @@ pub fn first_violation_with(
     model: Model,
     mode: CheckMode,
 ) -> Option<(usize, String, String, StepOutcome)> {
-    let mut stepper = Stepper::new(model(spec), mode, checker);
-    for (i, call) in calls.iter().enumerate() {
+    first_violation_from(spec, calls, 0, checker, model, mode)
+}
+
+/// [`first_violation_with`] checking only the steps from call `from` (0-based) on: the calls
+/// before it are applied without a check. For the self-test, whose broken world behaved as the
+/// correct one until its planted bug acted ([`Report::fault_at`]), so that the correct model
+/// passes those first calls exactly as the broken world did. The step reported still counts
+/// from the first call. A panic of the model in the unchecked calls is still a violation.
+pub fn first_violation_from(
+    spec: &WorldSpec,
+    calls: &[Call],
+    from: usize,
+    checker: &dyn StepChecker,
+    model: Model,
+    mode: CheckMode,
+) -> Option<(usize, String, String, StepOutcome)> {
+    let from = from.min(calls.len());
+    let (before, checked) = calls.split_at(from);
+    let mut world = model(spec);
+    for (i, call) in before.iter().enumerate() {
+        if let Err((invariant, message)) = guarded_apply(&mut world, call) {
+            return Some((i + 1, invariant, message, panic_outcome()));
+        }
+    }
+    // Incremental mode's findings are confirmed in full mode from the same point.
+    let start = (mode == CheckMode::Incremental).then(|| world.clone());
+    let mut stepper = Stepper::new(world, mode, checker);
+    let confirm = |upto: usize| {
+        let start = start.clone()?;
+        let mut full = Stepper::new(start, CheckMode::Full, checker);
+        checked
+            .get(..upto)
+            .unwrap_or(checked)
+            .iter()
+            .enumerate()
+            .find_map(|(i, call)| {
+                let stepped = full.step(call);
+                let (invariant, message) = stepped.violations.into_iter().next()?;
+                Some((from + i + 1, invariant, message, stepped.outcome))
+            })
+    };
+    for (i, call) in checked.iter().enumerate() {
         let stepped = stepper.step(call);
         if let Some((invariant, message)) = stepped.violations.into_iter().next() {
             if mode == CheckMode::Incremental {
-                return first_violation(spec, calls.get(..=i).unwrap_or(calls), checker, model);
+                return confirm(i + 1);
             }
-            return Some((i + 1, invariant, message, stepped.outcome));
+            return Some((from + i + 1, invariant, message, stepped.outcome));
         }
     }
     if !stepper.verify() {
-        return first_violation(spec, calls, checker, model);
+        return confirm(checked.len());
     }
     None
 }

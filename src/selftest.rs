@@ -9,7 +9,9 @@
 //! checker (or of the generator, if it never builds the state the bug needs); the self-test
 //! fails then, so oracle strength cannot rot silently.
 
-use crate::explore::{self, Budget, CheckMode, EPISODE, Options, first_violation_with, reference};
+use crate::explore::{self, Budget, CheckMode, EPISODE, Options, first_violation_from, reference};
+use crate::scenario::run::StepChecker;
+use sharesim_core::Call;
 use sharesim_core::fault::Fault;
 use sharesim_core::{World, WorldSpec};
 use std::time::{Duration, Instant};
@@ -77,17 +79,7 @@ pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duratio
         result.steps += report.steps;
         seed = seed.wrapping_add(1);
         let Some(f) = report.failure else { continue };
-        // The correct model is replayed in incremental mode: it changes nothing on a rejected
-        // or read-only call, so this finds what a full replay finds, and anything it
-        // finds is confirmed in full.
-        let on_reference = first_violation_with(
-            &spec,
-            &f.calls,
-            &checker,
-            &reference,
-            CheckMode::Incremental,
-        );
-        if on_reference.is_some() {
+        if on_reference(&spec, &f.calls, report.fault_at, &checker) {
             result.background += 1;
             continue;
         }
@@ -114,4 +106,40 @@ pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duratio
         result.shrink_seconds = shrunk.stats.elapsed.as_secs_f64();
     }
     result
+}
+
+/// Whether the correct model shows a violation too on the broken world's failing `calls`, whose
+/// planted bug first acted after `fault_at` calls ([`explore::Report::fault_at`]).
+///
+/// Until then the broken world did exactly what the correct one does with the same calls (the
+/// planted bug can change nothing without `World::faulty` answering yes, which the world
+/// records), so the correct model passes the same checks there and only the calls from that
+/// one on need checking; the ones before are applied without a check. A bug that never acted
+/// made no difference at all: the violation is the correct model's too. A failure without
+/// calls (the determinism audit's) is not the correct model's.
+///
+/// The correct model is checked in incremental mode: it changes nothing on a rejected or
+/// read-only call, so this finds what a full check finds, and anything it finds is
+/// confirmed in full.
+fn on_reference(
+    spec: &WorldSpec,
+    calls: &[Call],
+    fault_at: Option<usize>,
+    checker: &dyn StepChecker,
+) -> bool {
+    if calls.is_empty() {
+        return false;
+    }
+    let Some(from) = fault_at.filter(|&k| k < calls.len()) else {
+        return true;
+    };
+    first_violation_from(
+        spec,
+        calls,
+        from,
+        checker,
+        &reference,
+        CheckMode::Incremental,
+    )
+    .is_some()
 }

@@ -72,3 +72,29 @@ impl Fault {
         self.into()
     }
 }
+
+/// Whether a world's planted bug has acted: set by `World::faulty` when it answers `true`, read
+/// by `World::fault_fired`. An atomic only because the observation code asks `faulty` through
+/// `&World` and `World` must stay `Sync`; it is never shared between threads while it changes
+/// (`Relaxed` suffices). Cloning a world copies the flag.
+#[cfg(feature = "faults")]
+#[derive(Debug, Default)]
+pub(crate) struct Fired(std::sync::atomic::AtomicBool);
+
+#[cfg(feature = "faults")]
+impl Fired {
+    pub(crate) fn set(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+#[cfg(feature = "faults")]
+impl Clone for Fired {
+    fn clone(&self) -> Fired {
+        Fired(std::sync::atomic::AtomicBool::new(self.get()))
+    }
+}

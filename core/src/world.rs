@@ -192,6 +192,9 @@ pub struct World {
     /// The planted bug of the fault zoo, if any.
     #[cfg(feature = "faults")]
     pub(crate) fault: Option<crate::fault::Fault>,
+    /// Whether the planted bug has acted (see [`World::fault_fired`]).
+    #[cfg(feature = "faults")]
+    pub(crate) fired: crate::fault::Fired,
 }
 
 impl World {
@@ -220,6 +223,8 @@ impl World {
             ib: ib::IbState::default(),
             #[cfg(feature = "faults")]
             fault: None,
+            #[cfg(feature = "faults")]
+            fired: crate::fault::Fired::default(),
         }
     }
 
@@ -232,16 +237,54 @@ impl World {
         }
     }
 
-    /// Whether the planted bug `fault` is switched on in this world.
+    /// Whether the planted bug `fault` is switched on in this world, at a place where it changes
+    /// what the world does: every `// FAULT ZOO:` site asks this only where the broken behaviour
+    /// would differ from the correct one (or earlier), and a `true` answer is recorded
+    /// ([`World::fault_fired`]).
     #[cfg(feature = "faults")]
     pub(crate) fn faulty(&self, fault: crate::fault::Fault) -> bool {
+        let on = self.fault == Some(fault);
+        if on {
+            self.fired.set();
+        }
+        on
+    }
+
+    /// Whether `fault` is planted, without recording that it acted: for choices that change
+    /// only how much work a correct answer takes (which views `observe_after` rebuilds), never
+    /// the answer.
+    #[cfg(feature = "faults")]
+    pub(crate) fn has_fault(&self, fault: crate::fault::Fault) -> bool {
         self.fault == Some(fault)
+    }
+
+    /// Whether the planted bug has acted since the world was built: `false` as long as this world
+    /// has behaved exactly as the correct model would from the same calls (every answer,
+    /// every state change and every observation the same). The self-test uses it to check a
+    /// detection on the correct model only from the first call at which the two can differ.
+    /// Always `false` for a world without a planted bug.
+    #[cfg(feature = "faults")]
+    pub fn fault_fired(&self) -> bool {
+        self.fired.get()
     }
 
     /// Always false without the `faults` feature, so that the checks compile away.
     #[cfg(not(feature = "faults"))]
     #[inline(always)]
     pub(crate) fn faulty(&self, _fault: crate::fault::Fault) -> bool {
+        false
+    }
+
+    /// Always false without the `faults` feature.
+    #[cfg(not(feature = "faults"))]
+    #[inline(always)]
+    pub(crate) fn has_fault(&self, _fault: crate::fault::Fault) -> bool {
+        false
+    }
+
+    /// Always false without the `faults` feature: no world has a planted bug.
+    #[cfg(not(feature = "faults"))]
+    pub fn fault_fired(&self) -> bool {
         false
     }
 
@@ -423,7 +466,9 @@ impl World {
     fn ram_ib_affected(&self, previous: &Observation, call: &Call) -> Option<BTreeSet<Name>> {
         // FAULT ZOO: the planted bug shows a consumer's recipe to the other consumers of what it
         // is built on, whose views no share of the recipe's owner reaches.
-        if self.faulty(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe) {
+        // (Rebuilding every view is only more work, never another answer: `has_fault` does not
+        // count it as the fault acting.)
+        if self.has_fault(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe) {
             return None;
         }
         let mut seeds = BTreeSet::from([call.account.clone()]);

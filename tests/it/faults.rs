@@ -3,7 +3,10 @@
 //! a broken core), and `sharesim check --fault F` fails with the shrunk scenario (issue #9).
 //! `sharesim selftest` measures the same with a real budget.
 
-use sharesim::explore::{self, Options, first_violation, reference};
+use sharesim::explore::{
+    self, CheckMode, Options, first_violation, first_violation_from, first_violation_with,
+    reference,
+};
 use sharesim::selftest::model;
 use sharesim_core::OpKind;
 use sharesim_core::fault::Fault;
@@ -200,5 +203,76 @@ fn check_with_a_fault_fails_and_prints_the_shrunk_scenario() {
             "{}: not {invariant}:\n{stdout}",
             fault.name()
         );
+    }
+}
+
+/// `Report::fault_at` is what lets the self-test check a detection on the correct model only
+/// from the call at which the planted bug first acted. That is sound only if the broken world
+/// did exactly what the correct one does until then: the same outcome of every call and the same
+/// observation after it. This replays each fault's failing calls on both worlds side by side,
+/// observing every step in full, and also shows that the bug has acted once that call is applied
+/// and that checking from there reaches the same verdict as checking from the start.
+#[test]
+fn a_planted_bug_changes_nothing_before_it_acts() {
+    let spec = explore::world_spec();
+    let checker = sharesim::checks(&spec.config.quotas);
+    for fault in Fault::all() {
+        let broken = model(fault);
+        let report =
+            explore::explore_with(&Options::new(seed(fault), STEPS), checker.as_ref(), &broken);
+        let Some(f) = report.failure else {
+            panic!("{}: seed {} finds nothing", fault.name(), seed(fault));
+        };
+        let Some(at) = report.fault_at else {
+            panic!("{}: caught, but the bug never acted", fault.name());
+        };
+        assert!(
+            at < f.calls.len(),
+            "{}: acted after the failure",
+            fault.name()
+        );
+        let mut bad = broken(&spec);
+        let mut good = reference(&spec);
+        for (i, call) in f.calls.iter().enumerate().take(at) {
+            assert_eq!(
+                bad.apply(call),
+                good.apply(call),
+                "{}: call {i} answered differently before the bug acted",
+                fault.name()
+            );
+            assert!(
+                bad.observe() == good.observe(),
+                "{}: the observations after call {i} differ before the bug acted",
+                fault.name()
+            );
+            assert!(!bad.fault_fired(), "{}: acted at call {i}", fault.name());
+        }
+        if let Some(call) = f.calls.get(at) {
+            bad.apply(call);
+            bad.observe();
+        }
+        assert!(
+            bad.fault_fired(),
+            "{}: did not act at call {at}",
+            fault.name()
+        );
+        for mode in [CheckMode::Full, CheckMode::Incremental] {
+            assert_eq!(
+                first_violation_from(&spec, &f.calls, at, checker.as_ref(), &reference, mode),
+                first_violation_with(&spec, &f.calls, checker.as_ref(), &reference, mode),
+                "{}: the correct model's verdict depends on where its check starts",
+                fault.name()
+            );
+        }
+    }
+}
+
+/// The correct model has no planted bug, so it never reports one acting.
+#[test]
+fn the_correct_model_never_reports_a_fault_acting() {
+    let checker = sharesim::checks(&explore::world_spec().config.quotas);
+    for seed in 0..3 {
+        let report = explore::explore(seed, STEPS, checker.as_ref());
+        assert_eq!(report.fault_at, None, "seed {seed}");
     }
 }

@@ -648,21 +648,29 @@ pub(crate) fn listed(
 ) -> Vec<IbResourceView> {
     let of_kind = |k: &IbKey| &k.region == region && kind.is_none_or(|kind| k.kind == kind);
     match owner {
-        // FAULT ZOO: the planted bug needs every resource; see `listed_scan`.
-        IbOwner::Shared if world.faulty(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe) => {
-            listed_scan(world, account, principal, region, kind)
+        IbOwner::Shared => {
+            let listed = ram::visible_resources(world, account, principal, region)
+                .into_iter()
+                .filter(|(k, listed)| *listed && of_kind(k))
+                .filter_map(|(k, _)| {
+                    world
+                        .ib
+                        .resources
+                        .get(k)
+                        .map(|res| view(world, k, res, account))
+                })
+                .collect();
+            // FAULT ZOO: the planted bug needs every resource (see `listed_scan`); it acts
+            // only where the scan lists something else.
+            let fault = crate::fault::Fault::ConsumerSeesOtherConsumersRecipe;
+            if world.has_fault(fault) {
+                let scan = listed_scan(world, account, principal, region, kind);
+                if scan != listed && world.faulty(fault) {
+                    return scan;
+                }
+            }
+            listed
         }
-        IbOwner::Shared => ram::visible_resources(world, account, principal, region)
-            .into_iter()
-            .filter(|(k, listed)| *listed && of_kind(k))
-            .filter_map(|(k, _)| {
-                world
-                    .ib
-                    .resources
-                    .get(k)
-                    .map(|res| view(world, k, res, account))
-            })
-            .collect(),
         IbOwner::Self_ => world
             .ib
             .resources

@@ -247,8 +247,10 @@ fn launch_role(world: &World, account: &Name, c: &Constraint) -> Option<(String,
             local_role_name: Some(n),
             ..
         } => {
-            // FAULT ZOO: the local role name resolves in the constraint owner's account.
-            let faulty = world.faulty(crate::fault::Fault::LocalRoleInOwnerAccount);
+            // FAULT ZOO: the local role name resolves in the constraint owner's account (which
+            // differs only when that is not the end user's).
+            let faulty =
+                &c.owner != account && world.faulty(crate::fault::Fault::LocalRoleInOwnerAccount);
             let account = if faulty { &c.owner } else { account };
             Some((
                 iam::arn(&world.acct(account), IamKind::Role, n),

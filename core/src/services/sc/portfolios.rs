@@ -450,14 +450,24 @@ pub(super) fn disassociate_product(
     if world.sc.importers.contains_key(portfolio) {
         ctx.hit("SC-06");
     }
-    // FAULT ZOO: the removal does not cascade to the recipients' local portfolios.
-    let cascade = !world.faulty(crate::fault::Fault::RemovalNoCascadeLocal);
+    // FAULT ZOO: the removal does not cascade to the recipients' local portfolios (which
+    // changes something only when there are some).
+    let cascade =
+        downstream.is_empty() || !world.faulty(crate::fault::Fault::RemovalNoCascadeLocal);
     for (local, x) in downstream.into_iter().filter(|_| cascade) {
         remove_association(world, &local, &x);
     }
     remove_association(world, portfolio, product);
-    // FAULT ZOO: the removal terminates the provisioned products of the product.
-    if world.faulty(crate::fault::Fault::RemovalTerminatesProvisioned) {
+    // FAULT ZOO: the removal terminates the provisioned products of the product (asked only
+    // when there is one to terminate).
+    if world.has_fault(crate::fault::Fault::RemovalTerminatesProvisioned)
+        && world
+            .sc
+            .provisioned
+            .values()
+            .any(|pp| &pp.product == product)
+        && world.faulty(crate::fault::Fault::RemovalTerminatesProvisioned)
+    {
         world.sc.provisioned.retain(|_, pp| &pp.product != product);
     }
     Ok(Response::Empty)
