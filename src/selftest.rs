@@ -116,7 +116,8 @@ pub fn run(fault: Fault, first_seed: u64, budget: Budget, shrink_budget: Duratio
 /// records), so the correct model passes the same checks there and only the calls from that
 /// one on need checking; the ones before are applied without a check. A bug that never acted
 /// made no difference at all: the violation is the correct model's too. A failure without
-/// calls (the determinism audit's) is not the correct model's.
+/// calls (the explorer's finding that a model is not deterministic) is not the correct
+/// model's.
 ///
 /// The correct model is checked in incremental mode: it changes nothing on a rejected or
 /// read-only call, so this finds what a full check finds, and anything it finds is
