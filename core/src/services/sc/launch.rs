@@ -9,7 +9,8 @@
 
 use super::constraints::{self, Applied};
 use super::{
-    Access, Constraint, Portfolio, Provisioned, invalid, not_found, sharing, visible_portfolio,
+    Access, Constraint, Import, Portfolio, Provisioned, invalid, not_found, sharing,
+    visible_portfolio,
 };
 use crate::error::{ApiError, Exception, reject};
 use crate::name::{Name, Region};
@@ -18,21 +19,21 @@ use crate::op::{ConstraintParameters, IamKind, PortfolioPrincipal, Principal};
 use crate::response::{ProductSummary, Response};
 use crate::services::iam;
 use crate::world::{Ctx, World};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Whether end user `principal` of `account` is associated with the principal set (SC-58): by
 /// its own IAM association, a group it belongs to, or a matching IAM_PATTERN (IAM-02).
-fn associated(
+fn associated<'p>(
     world: &World,
     account: &Name,
     principal: &Principal,
-    set: &BTreeSet<PortfolioPrincipal>,
+    set: impl IntoIterator<Item = &'p PortfolioPrincipal>,
 ) -> bool {
     let (kind, name) = match principal {
         Principal::User(n) => (IamKind::User, n),
         Principal::Role(n) => (IamKind::Role, n),
     };
-    set.iter().any(|assoc| match assoc {
+    set.into_iter().any(|assoc| match assoc {
         PortfolioPrincipal::Iam {
             kind: k,
             name: n,
@@ -123,19 +124,42 @@ pub(super) fn reach(
     pname: &Name,
     p: &Portfolio,
 ) -> Option<bool> {
+    reach_through(world, account, principal, pname, p, None)
+}
+
+/// [`reach`], given the import of `pname` by `account` when the caller has it at hand (so that
+/// it is not looked up again).
+fn reach_through(
+    world: &World,
+    account: &Name,
+    principal: &Principal,
+    pname: &Name,
+    p: &Portfolio,
+    import: Option<&Import>,
+) -> Option<bool> {
     if &p.owner == account {
         return associated(world, account, principal, &p.principals).then_some(false);
     }
-    let import = world.sc.imports.get(&(account.clone(), pname.clone()))?;
+    let import = match import {
+        Some(import) => import,
+        None => world.sc.imports.get(&(account.clone(), pname.clone()))?,
+    };
     if associated(world, account, principal, &import.principals) {
         return Some(false);
     }
-    associated(
-        world,
-        account,
-        principal,
-        &sharing::principals_seen(world, account, pname),
-    )
+    // The principals the account sees on its import (`sharing::principals_seen`) are the
+    // import's own, just asked, and the owner's IAM_PATTERN associations when a covering node
+    // share has SharePrincipals (SC-39): asking the second part alone gives the same answer
+    // without copying the set.
+    (sharing::shares_principals(world, account, pname)
+        && associated(
+            world,
+            account,
+            principal,
+            p.principals
+                .iter()
+                .filter(|x| matches!(x, PortfolioPrincipal::IamPattern { .. })),
+        ))
     .then_some(true)
 }
 
@@ -215,19 +239,55 @@ pub(super) fn visible_portfolios<'w>(
 /// launch (SC-58): one pass over the visible portfolios, without the paths' constraints. A
 /// launch path's portfolio is owned or imported by `account`, so this counts exactly the paths
 /// `paths` would return for each product.
+///
+/// The visible portfolios are those of [`visible_portfolios`] (a portfolio both owned and
+/// imported counted once), taken in any order, because the result is by product: the product
+/// names of every reached portfolio are gathered in a vector and counted after one sort, in
+/// the order of names that a map would give.
 fn path_counts<'w>(
     world: &'w World,
     account: &Name,
     principal: &Principal,
     region: &Region,
-) -> BTreeMap<&'w Name, usize> {
-    let mut out: BTreeMap<&Name, usize> = BTreeMap::new();
-    for (pname, p) in visible_portfolios(world, account, region) {
-        if reach(world, account, principal, pname, p).is_none() {
+) -> Vec<(&'w Name, usize)> {
+    let mut products: Vec<&Name> = Vec::new();
+    let mut gather = |pname: &Name, p: &'w Portfolio, import: Option<&Import>| {
+        if &p.region == region
+            && reach_through(world, account, principal, pname, p, import).is_some()
+        {
+            products.extend(p.products.keys());
+        }
+    };
+    let owned = world
+        .sc
+        .owned_portfolios
+        .get(&(account.clone(), region.clone()));
+    for (pname, p) in owned
+        .into_iter()
+        .flatten()
+        .filter_map(|n| world.sc.portfolios.get_key_value(n))
+    {
+        gather(pname, p, None);
+    }
+    let imported = world
+        .sc
+        .imports
+        .range((account.clone(), Name::new(""))..)
+        .take_while(|((a, _), _)| a == account);
+    for ((_, pname), import) in imported {
+        if owned.is_some_and(|o| o.contains(pname)) {
             continue;
         }
-        for product in p.products.keys() {
-            *out.entry(product).or_default() += 1;
+        if let Some(p) = world.sc.portfolios.get(pname) {
+            gather(pname, p, Some(import));
+        }
+    }
+    products.sort_unstable();
+    let mut out: Vec<(&Name, usize)> = Vec::new();
+    for product in products {
+        match out.last_mut() {
+            Some((last, n)) if *last == product => *n += 1,
+            _ => out.push((product, 1)),
         }
     }
     out
