@@ -348,13 +348,11 @@ pub(crate) fn candidate_shares<'w>(
     for node in nodes_of(world, account) {
         out.extend(ix.by_node.get(&node).into_iter().flatten());
     }
-    let invitations = with_invitations.then(|| ix.invitations_to(account));
-    for seq in invitations.into_iter().flatten() {
-        if let Some(i) = world.ram.invitation(seq)
-            && let Some((name, _)) = world.ram.shares.get_key_value(&i.share)
-        {
-            out.insert(name);
-        }
+    if with_invitations {
+        // The share names the index keeps with the invitations (`RamState::check_index`
+        // compares them with the invitations themselves). A name whose share is gone would be
+        // left out by every caller, which looks each candidate up.
+        out.extend(ix.shares_inviting(account));
     }
     out
 }

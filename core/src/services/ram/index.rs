@@ -64,8 +64,10 @@ pub(crate) struct RamIndex {
     pub pending_by_share: BTreeMap<Name, BTreeMap<Name, u64>>,
     /// Share name to the sequence numbers of its invitations, any status.
     pub invitations_by_share: BTreeMap<Name, BTreeSet<u64>>,
-    /// Receiver account to the sequence numbers of its invitations, any status.
-    pub invitations_by_receiver: BTreeMap<Name, BTreeSet<u64>>,
+    /// Receiver account to the sequence numbers of its invitations, any status, each with the
+    /// name of its share (so that the consumer listings find the shares that invited an account
+    /// without a search of the invitation list per invitation).
+    pub invitations_by_receiver: BTreeMap<Name, BTreeMap<u64, Name>>,
     /// What each share contributes to the share indexes, so that it can be taken out again.
     contributions: BTreeMap<Name, Contribution>,
 }
@@ -367,7 +369,7 @@ impl RamIndex {
         self.invitations_by_receiver
             .entry(inv.receiver.clone())
             .or_default()
-            .insert(inv.seq);
+            .insert(inv.seq, inv.share.clone());
     }
 
     /// Forgets a withdrawn invitation.
@@ -380,15 +382,16 @@ impl RamIndex {
             );
             self.count_pending(inv, false);
         }
-        for (map, key) in [
-            (&mut self.invitations_by_share, &inv.share),
-            (&mut self.invitations_by_receiver, &inv.receiver),
-        ] {
-            if let Some(set) = map.get_mut(key) {
-                set.remove(&inv.seq);
-                if set.is_empty() {
-                    map.remove(key);
-                }
+        if let Some(set) = self.invitations_by_share.get_mut(&inv.share) {
+            set.remove(&inv.seq);
+            if set.is_empty() {
+                self.invitations_by_share.remove(&inv.share);
+            }
+        }
+        if let Some(seqs) = self.invitations_by_receiver.get_mut(&inv.receiver) {
+            seqs.remove(&inv.seq);
+            if seqs.is_empty() {
+                self.invitations_by_receiver.remove(&inv.receiver);
             }
         }
     }
@@ -415,8 +418,17 @@ impl RamIndex {
         self.invitations_by_receiver
             .get(account)
             .into_iter()
-            .flatten()
+            .flat_map(|seqs| seqs.keys())
             .copied()
+    }
+
+    /// The names of the shares of the invitations received by `account`, any status, in the
+    /// invitations' creation order (a share that invited it more than once is named as often).
+    pub fn shares_inviting(&self, account: &Name) -> impl Iterator<Item = &Name> + '_ {
+        self.invitations_by_receiver
+            .get(account)
+            .into_iter()
+            .flat_map(|seqs| seqs.values())
     }
 }
 
