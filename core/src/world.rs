@@ -494,6 +494,12 @@ impl World {
             .map_or_else(|| "000000000000".to_owned(), str::to_owned)
     }
 
+    /// [`World::acct`], borrowed: for the ARNs formatted on every call (shares, invitations,
+    /// Image Builder resources), so that the id is not copied before it is formatted.
+    pub(crate) fn acct_str(&self, account: &Name) -> &str {
+        self.account_id(account).unwrap_or("000000000000")
+    }
+
     /// The Regions of the world.
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
         self.regions.iter()

@@ -87,7 +87,7 @@ pub(crate) fn arn_of(world: &World, key: &IbKey) -> String {
 
 /// The ARN of a resource being created (or of a former one), formatted from its key.
 pub(crate) fn new_arn(world: &World, key: &IbKey) -> String {
-    versions::key_arn(&world.acct(&key.owner), key)
+    versions::key_arn(world.acct_str(&key.owner), key)
 }
 
 /// Applies a call of this service.

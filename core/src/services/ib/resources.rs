@@ -168,7 +168,7 @@ pub(crate) fn ram_target(
         None => Ok((
             versions::arn(
                 region,
-                &world.acct(owner),
+                world.acct_str(owner),
                 res.kind,
                 &r.name,
                 r.version.as_deref(),

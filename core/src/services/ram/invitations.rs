@@ -39,7 +39,7 @@ pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &
     let id = uuid(world, share);
     let arn = format!(
         "arn:aws:ram:{region}:{}:resource-share-invitation/{id}",
-        world.acct(sender)
+        world.acct_str(sender)
     );
     let created_at = world.clock_hours;
     let seq = world.ram.next_invitation;

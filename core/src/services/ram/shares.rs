@@ -276,7 +276,7 @@ fn share_arn(world: &mut World, owner: &Name, region: &Region, name: &Name) -> S
     let id = invitations::uuid(world, name);
     format!(
         "arn:aws:ram:{region}:{}:resource-share/{id}",
-        world.acct(owner)
+        world.acct_str(owner)
     )
 }
 
