@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// The shared string behind [`Name`] and [`Region`]: cloning one (every index key, every view,
 /// every `Ctx`) is a reference-count increment instead of an allocation and a copy. Equality,
@@ -200,6 +200,13 @@ impl Name {
     /// The name as a string slice.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+
+    /// The empty name, the smallest of all, for the start of a range of names: one shared
+    /// value, so that a range lookup (asked on most calls) allocates nothing.
+    pub(crate) fn empty() -> Name {
+        static EMPTY: LazyLock<Name> = LazyLock::new(|| Name::new(""));
+        EMPTY.clone()
     }
 }
 

@@ -248,7 +248,7 @@ pub(crate) fn owned_of_kind<'m, V>(
         kind,
         owner: owner.clone(),
         region: region.clone(),
-        name: Name::new(""),
+        name: Name::empty(),
         version: Version {
             major: 0,
             minor: 0,

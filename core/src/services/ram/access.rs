@@ -302,7 +302,7 @@ pub(crate) fn covers_account(
 fn node_principals(share: &Share) -> impl Iterator<Item = (&RamPrincipal, &PrincipalAssoc)> {
     share
         .principals
-        .range(RamPrincipal::Organization(Name::new(""))..)
+        .range(RamPrincipal::Organization(Name::empty())..)
         .take_while(|(q, _)| principal_account(q).is_none())
 }
 

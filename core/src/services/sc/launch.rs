@@ -225,7 +225,7 @@ pub(super) fn visible_portfolios<'w>(
     let imported = world
         .sc
         .imports
-        .range((account.clone(), Name::new(""))..)
+        .range((account.clone(), Name::empty())..)
         .take_while(|((a, _), _)| a == account)
         .map(|((_, p), _)| p);
     owned
@@ -272,7 +272,7 @@ fn path_counts<'w>(
     let imported = world
         .sc
         .imports
-        .range((account.clone(), Name::new(""))..)
+        .range((account.clone(), Name::empty())..)
         .take_while(|((a, _), _)| a == account);
     for ((_, pname), import) in imported {
         if owned.is_some_and(|o| o.contains(pname)) {

@@ -255,7 +255,7 @@ fn observe_pending(
     let rejected = world
         .sc
         .org_rejected
-        .range((name.clone(), Name::new(""))..)
+        .range((name.clone(), Name::empty())..)
         .take_while(|(pn, _)| pn == name)
         .map(|(_, a)| a)
         .filter(|a| only.has(a));
@@ -438,7 +438,7 @@ fn readers_now(world: &World, account: &Name, found: &mut dyn FnMut(&Name)) {
                 }
             }
             sc.org_rejected
-                .range((pname.clone(), Name::new(""))..)
+                .range((pname.clone(), Name::empty())..)
                 .take_while(|(pn, _)| pn == pname)
                 .for_each(|(_, a)| found(a));
             for (holder, _) in sc.sourced.get(pname).into_iter().flatten() {

@@ -207,7 +207,7 @@ fn drop_share_type(
     let launched = world
         .sc
         .provisioned
-        .range((recipient.clone(), Name::new(""))..)
+        .range((recipient.clone(), Name::empty())..)
         .take_while(|((a, _), _)| a == recipient)
         .any(|(_, pp)| &pp.path == portfolio || locals.iter().any(|(l, _)| l == &pp.path));
     if launched {
@@ -290,7 +290,7 @@ fn rejected_of(world: &World, portfolio: &Name) -> Vec<Name> {
     world
         .sc
         .org_rejected
-        .range((portfolio.clone(), Name::new(""))..)
+        .range((portfolio.clone(), Name::empty())..)
         .take_while(|(p, _)| p == portfolio)
         .map(|(_, a)| a.clone())
         .collect()
@@ -813,7 +813,7 @@ pub(super) fn list_accepted(
     let out = world
         .sc
         .imports
-        .range((me.clone(), Name::new(""))..)
+        .range((me.clone(), Name::empty())..)
         .take_while(|((a, _), _)| a == me)
         .filter(|(_, i)| i.share_types.contains(&share_type))
         .filter_map(|((_, pname), _)| {
