@@ -769,10 +769,11 @@ pub fn first_violation_from(
         }
     }
     // Incremental mode's findings are confirmed in full mode from the same point.
-    let start = (mode == CheckMode::Incremental).then(|| world.clone());
+    let mut start = (mode == CheckMode::Incremental).then(|| world.clone());
     let mut stepper = Stepper::new(world, mode, checker);
-    let confirm = |upto: usize| {
-        let start = start.clone()?;
+    // Called at most once, as it returns.
+    let mut confirm = |upto: usize| {
+        let start = start.take()?;
         let mut full = Stepper::new(start, CheckMode::Full, checker);
         checked
             .get(..upto)
