@@ -8,46 +8,65 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
-/// The shared string behind [`Name`] and [`Region`]: cloning one (every index key, every view,
-/// every `Ctx`) is a reference-count increment instead of an allocation and a copy. Equality,
-/// order and hashing are those of the string content, so every `BTreeMap` iterates in the same
-/// order as with `String` keys and every trace and snapshot stays byte-identical.
+/// The string behind [`Name`] and [`Region`]. Equality, order and hashing are those of the
+/// string content, so every `BTreeMap` iterates in the same order as with `String` keys and
+/// every trace and snapshot stays byte-identical.
 ///
-/// Comparing names is what `BTreeMap` lookups spend their time on, so a `Text` also keeps its
-/// first [`SHORT`] bytes in two integers (a [`Key`]) beside the pointer, built so that comparing
-/// the two keys as integers orders the names exactly as their strings: names of up to 14 bytes
-/// (every account, Region, portfolio, product, share and component name of the benchmarks and
-/// the scenarios) are ordered and compared without reading the string at all, and only longer
-/// names whose first 15 bytes agree compare the rest. Why the order agrees with `str` is at
-/// [`Key::of`]. The pointer is thin (the string behind it is boxed) so that a `Text` stays as
-/// large as a `String` and no type that holds names grows.
+/// Comparing names is what `BTreeMap` lookups spend their time on, and cloning them is what
+/// index keys, views and every `Ctx` do, so a `Text` keeps its first [`SHORT`] bytes inline
+/// (a [`Head`]), built so that comparing two heads as two big-endian integers orders the names
+/// exactly as their strings. A name of up to 14 bytes (every account, Region, portfolio,
+/// product, share and component name of the benchmarks and the scenarios) lives in its head
+/// alone: it is compared, cloned and dropped without touching the heap (no reference count on
+/// a cold cache line, no allocation). A longer name also holds the whole string behind a shared
+/// pointer (`Arc`, so a clone is a reference-count increment), and only longer names whose
+/// first 15 bytes agree compare the rest. Why the order agrees with `str` is at [`Head::of`].
+/// The pointer is thin (the string behind it is boxed) so that a `Text` stays as large as a
+/// `String` and no type that holds names grows.
 #[derive(Clone)]
 struct Text {
-    key: Key,
-    text: Arc<Box<str>>,
+    head: Head,
+    /// The whole string, for a name longer than [`SHORT`] bytes only.
+    long: Option<Arc<Box<str>>>,
 }
 
-/// How many leading bytes of a name its [`Key`] holds in full.
+/// How many leading bytes of a name its [`Head`] holds in full.
 const SHORT: usize = 14;
 
-/// The integer form of a name's first bytes: `high` holds bytes 0 to 7, `low` bytes 8 to 13 in
-/// its upper six bytes (both big-endian, zero-padded past the end) and a tail in its lower two:
-/// the length for a name of at most [`SHORT`] bytes, and 15 plus byte 14 for a longer one.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
-    high: u64,
-    low: u64,
+/// A name's first bytes, in order: bytes 0 to 13 zero-padded past the end, then a tail in two
+/// bytes (big-endian): the length for a name of at most [`SHORT`] bytes, and 15 plus byte 14
+/// for a longer one. Read as two big-endian integers ([`Head::words`]) it orders names as
+/// their strings. The tail is at most 270, so its high byte is 0 or 1: a two-valued enum, which
+/// leaves the other byte values free as a niche, so that `Option<Name>` and enums of names stay
+/// as small as they were with a bare pointer.
+///
+/// `repr(C)` keeps the fields in this order, so that the second word is one load of eight
+/// adjacent bytes.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Head {
+    bytes: [u8; SHORT],
+    tail_high: TailHigh,
+    tail_low: u8,
 }
 
-impl Key {
-    /// The key of `bytes`. Comparing keys (`high`, then `low`) agrees with comparing the
-    /// strings, and equal keys mean equal strings for short names (for long ones, the rest from
-    /// byte 15 decides), because:
+/// The high byte of a [`Head`]'s tail.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum TailHigh {
+    Zero = 0,
+    One = 1,
+}
+
+impl Head {
+    /// The head of `bytes`. Comparing heads (as [`Head::words`], first then second) agrees with
+    /// comparing the strings, and equal heads mean equal strings for short names (for long
+    /// ones, the rest from byte 15 decides), because:
     ///
     /// - if the zero-padded first 14 bytes differ, first at byte i, either both strings have a
-    ///   byte at i and agree before it (so they are ordered by that byte, as the keys are), or
+    ///   byte at i and agree before it (so they are ordered by that byte, as the heads are), or
     ///   one ends before i and is a prefix of the other (whose bytes from that end up to i are
     ///   NULs, equal to the padding), and is the smaller, as its padding is;
     /// - if they agree and both names are short, the shorter is a prefix of the longer (its
@@ -56,26 +75,43 @@ impl Key {
     ///   every long name's tail (at least 15);
     /// - two long names agree on bytes 0 to 13, so byte 14 (in the tails) decides, and then the
     ///   rest of the strings.
-    fn of(bytes: &[u8]) -> Key {
-        let at = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(0));
-        let high = (0..8).fold(0u64, |w, i| (w << 8) | at(i));
-        let middle = (8..SHORT).fold(0u64, |w, i| (w << 8) | at(i));
-        let tail = if bytes.len() <= SHORT {
-            bytes.len() as u64
+    fn of(bytes: &[u8]) -> Head {
+        let mut head = [0u8; SHORT];
+        for (slot, b) in head.iter_mut().zip(bytes) {
+            *slot = *b;
+        }
+        let tail: u16 = if bytes.len() <= SHORT {
+            // At most 14: fits.
+            bytes.len() as u16
         } else {
-            15 + at(SHORT)
+            15 + u16::from(bytes.get(SHORT).copied().unwrap_or(0))
         };
-        Key {
-            high,
-            low: (middle << 16) | tail,
+        let [high, low] = tail.to_be_bytes();
+        Head {
+            bytes: head,
+            tail_high: if high == 0 {
+                TailHigh::Zero
+            } else {
+                TailHigh::One
+            },
+            tail_low: low,
         }
     }
 
-    /// Whether the name is longer than [`SHORT`] bytes, so that equal keys leave the rest of
-    /// the strings to compare.
-    #[inline]
-    fn is_long(self) -> bool {
-        self.low & 0xffff > SHORT as u64
+    /// The head as two big-endian integers, whose order (first, then second) is the names'.
+    #[inline(always)]
+    fn words(self) -> (u64, u64) {
+        let [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5] = self.bytes;
+        (
+            u64::from_be_bytes([a0, a1, a2, a3, a4, a5, a6, a7]),
+            u64::from_be_bytes([b0, b1, b2, b3, b4, b5, self.tail_high as u8, self.tail_low]),
+        )
+    }
+
+    /// The tail: a short name's length, or more than [`SHORT`] for a long name.
+    #[inline(always)]
+    fn tail(self) -> usize {
+        usize::from(u16::from_be_bytes([self.tail_high as u8, self.tail_low]))
     }
 }
 
@@ -102,31 +138,46 @@ impl schemars::JsonSchema for Text {
 
 impl Text {
     fn new(s: &str) -> Self {
-        Text::owned(Box::from(s))
+        let head = Head::of(s.as_bytes());
+        let long = (s.len() > SHORT).then(|| Arc::new(Box::from(s)));
+        Text { head, long }
     }
 
     fn owned(text: Box<str>) -> Self {
-        Text {
-            key: Key::of(text.as_bytes()),
-            text: Arc::new(text),
-        }
+        let head = Head::of(text.as_bytes());
+        let long = (text.len() > SHORT).then(|| Arc::new(text));
+        Text { head, long }
     }
 
     fn as_str(&self) -> &str {
-        &self.text
+        match &self.long {
+            Some(text) => text,
+            // A short name's head holds the whole string, which was valid UTF-8 when the head
+            // was built from it, so the check cannot fail (the empty string is never returned
+            // for a non-empty name).
+            None => self
+                .head
+                .bytes
+                .get(..self.head.tail())
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+        }
     }
 
-    /// The bytes from 15 on, which decide between long names with equal keys.
+    /// The bytes from 15 on, which decide between long names with equal heads.
     fn rest(&self) -> &[u8] {
-        self.text.as_bytes().get(SHORT + 1..).unwrap_or_default()
+        self.long
+            .as_ref()
+            .and_then(|text| text.as_bytes().get(SHORT + 1..))
+            .unwrap_or_default()
     }
 }
 
 impl PartialEq for Text {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-            && (!self.key.is_long() || Arc::ptr_eq(&self.text, &other.text) || self.eq_rest(other))
+        self.head.words() == other.head.words()
+            && (self.head.tail() <= SHORT || self.eq_rest(other))
     }
 }
 
@@ -141,23 +192,34 @@ impl PartialOrd for Text {
 impl Ord for Text {
     #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        match self.key.cmp(&other.key) {
-            Ordering::Equal if self.key.is_long() => self.cmp_rest(other),
+        let (a, b) = (self.head.words(), other.head.words());
+        match a.cmp(&b) {
+            // The tail (the low two bytes of the second word) tells a long name.
+            Ordering::Equal if a.1 & 0xffff > SHORT as u64 => self.cmp_rest(other),
             decided => decided,
         }
     }
 }
 
 impl Text {
-    /// Equality of two long names with equal keys (out of line, so that a comparison stays a
+    /// Equality of two long names with equal heads (out of line, so that a comparison stays a
     /// few inlined integer instructions).
+    #[inline(never)]
     fn eq_rest(&self, other: &Self) -> bool {
+        if let (Some(a), Some(b)) = (&self.long, &other.long)
+            && Arc::ptr_eq(a, b)
+        {
+            return true;
+        }
         self.rest() == other.rest()
     }
 
-    /// The order of two long names with equal keys: the rest of the strings.
+    /// The order of two long names with equal heads: the rest of the strings (out of line).
+    #[inline(never)]
     fn cmp_rest(&self, other: &Self) -> Ordering {
-        if Arc::ptr_eq(&self.text, &other.text) {
+        if let (Some(a), Some(b)) = (&self.long, &other.long)
+            && Arc::ptr_eq(a, b)
+        {
             return Ordering::Equal;
         }
         self.rest().cmp(other.rest())
@@ -202,11 +264,10 @@ impl Name {
         self.0.as_str()
     }
 
-    /// The empty name, the smallest of all, for the start of a range of names: one shared
-    /// value, so that a range lookup (asked on most calls) allocates nothing.
+    /// The empty name, the smallest of all, for the start of a range of names: a short name,
+    /// so building it allocates nothing.
     pub(crate) fn empty() -> Name {
-        static EMPTY: LazyLock<Name> = LazyLock::new(|| Name::new(""));
-        EMPTY.clone()
+        Name::new("")
     }
 }
 
@@ -377,7 +438,11 @@ mod tests {
                 assert_eq!(x == y, a == b, "{a:?} vs {b:?}");
                 assert_eq!(x.clone().cmp(&x), Ordering::Equal);
                 assert_eq!(x.as_str(), a);
+                assert_eq!(x.to_string(), a);
             }
         }
+        // A name stays as large as a `String`, and an optional name too.
+        assert_eq!(std::mem::size_of::<Name>(), 24);
+        assert_eq!(std::mem::size_of::<Option<Name>>(), 24);
     }
 }
