@@ -223,7 +223,7 @@ pub(crate) fn view(world: &World, key: &IbKey, res: &IbResource, viewer: &Name) 
     IbResourceView {
         kind: key.kind,
         name: key.name.clone(),
-        version: key.version.to_string(),
+        version: key.version.text(),
         build: key.build,
         arn: res.arn.clone(),
         owner: key.owner.clone(),
@@ -298,10 +298,11 @@ fn next_build(world: &mut World, kind: IbKind, ctx: &Ctx, name: &Name, v: Versio
 }
 
 fn created(key: &IbKey, arn: String) -> Response {
-    let id = match key.build {
-        Some(b) => format!("{}/{b}", key.version),
-        None => key.version.to_string(),
-    };
+    let mut id = key.version.text();
+    if let Some(b) = key.build {
+        id.push('/');
+        versions::push_decimal(&mut id, b);
+    }
     Response::Created { id, arn }
 }
 
@@ -651,14 +652,8 @@ pub(crate) fn listed(
         IbOwner::Shared => {
             let listed = ram::visible_resources(world, account, principal, region)
                 .into_iter()
-                .filter(|(k, listed)| *listed && of_kind(k))
-                .filter_map(|(k, _)| {
-                    world
-                        .ib
-                        .resources
-                        .get(k)
-                        .map(|res| view(world, k, res, account))
-                })
+                .filter(|(k, (listed, _))| *listed && of_kind(k))
+                .map(|(k, (_, res))| view(world, k, res, account))
                 .collect();
             // FAULT ZOO: the planted bug needs every resource (see `listed_scan`); it acts
             // only where the scan lists something else.

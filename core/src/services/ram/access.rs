@@ -7,7 +7,7 @@ use super::{AssocStatus, PrincipalAssoc, Share, ShareStatus};
 use crate::error::{ApiError, Exception, reject};
 use crate::name::Name;
 use crate::op::{IamKind, Principal, RamPrincipal};
-use crate::services::ib::IbKey;
+use crate::services::ib::{IbKey, IbResource};
 use crate::services::org::Node;
 use crate::world::{Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
@@ -359,14 +359,15 @@ pub(crate) fn candidate_shares<'w>(
 
 /// RAM-23 for every resource at once: the existing resources of others in `region` that a
 /// caller of `account` (as `principal`) may use, each with whether some share that grants it
-/// is STANDARD (listed, IB-13, RAM-27). Costs what the caller can see, not the world.
+/// is STANDARD (listed, IB-13, RAM-27) and the resource itself (so that the listings do not
+/// look it up again). Costs what the caller can see, not the world.
 pub(crate) fn visible_resources<'w>(
     world: &'w World,
     account: &Name,
     principal: Option<&Principal>,
     region: &crate::name::Region,
-) -> BTreeMap<&'w IbKey, bool> {
-    let mut out: BTreeMap<&IbKey, bool> = BTreeMap::new();
+) -> BTreeMap<&'w IbKey, (bool, &'w IbResource)> {
+    let mut out: BTreeMap<&IbKey, (bool, &IbResource)> = BTreeMap::new();
     for name in candidate_shares(world, account, false) {
         let Some(share) = world.ram.shares.get(name) else {
             continue;
@@ -385,12 +386,14 @@ pub(crate) fn visible_resources<'w>(
             if a.status != AssocStatus::Associated
                 || key.owner != share.owner
                 || &key.region != region
-                || !world.ib.resources.contains_key(key)
             {
                 continue;
             }
-            let entry = out.entry(key).or_insert(false);
-            *entry = *entry || standard;
+            let Some((key, res)) = world.ib.resources.get_key_value(key) else {
+                continue;
+            };
+            let entry = out.entry(key).or_insert((false, res));
+            entry.0 = entry.0 || standard;
         }
     }
     out

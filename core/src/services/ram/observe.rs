@@ -138,8 +138,8 @@ pub(crate) fn accessible_resources(
 ) -> Vec<String> {
     let set: BTreeSet<String> = access::visible_resources(world, account, principal, region)
         .into_iter()
-        .filter(|(_, listed)| *listed)
-        .map(|(k, _)| crate::services::ib::arn_of(world, k))
+        .filter(|(_, (listed, _))| *listed)
+        .map(|(_, (_, res))| res.arn.clone())
         .collect();
     set.into_iter().collect()
 }
