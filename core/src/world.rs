@@ -637,13 +637,17 @@ impl IdGen {
             if i % 12 == 11 {
                 x = splitmix(x);
             }
-            let digit = (x % 36) as u32;
+            // `char::from_digit(x % 36, 36)`, from a table.
+            let digit = (x % 36) as usize;
             x /= 36;
-            out.push(char::from_digit(digit, 36).unwrap_or('0'));
+            out.push(char::from(DIGITS36.get(digit).copied().unwrap_or(b'0')));
         }
         out
     }
 }
+
+/// The base-36 digits, as `char::from_digit` writes them (lower case).
+const DIGITS36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
     for b in bytes {

@@ -17,11 +17,12 @@ use crate::world::{Ctx, World};
 pub(crate) fn uuid(world: &mut World, name: &Name) -> String {
     let raw = world.ids.fresh("", name, 32);
     let mut out = String::with_capacity(36);
-    for (i, c) in raw.chars().enumerate() {
+    // The raw id is ASCII (base-36 digits), so every byte is a character.
+    for (i, c) in raw.bytes().enumerate() {
         if matches!(i, 8 | 12 | 16 | 20) {
             out.push('-');
         }
-        out.push(c);
+        out.push(char::from(c));
     }
     out
 }
