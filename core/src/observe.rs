@@ -124,7 +124,9 @@ pub struct Observation {
     /// Organizations, by name.
     pub organizations: BTreeMap<Name, OrganizationView>,
     /// Accounts, by name.
-    pub accounts: BTreeMap<Name, AccountView>,
+    // Each account's view is `Shared`, so that an observation rebuilt after a call shares the
+    // accounts the call cannot have changed with the one before it (the schema stays as it was).
+    pub accounts: BTreeMap<Name, Shared<AccountView>>,
 }
 
 /// An organization's tree and its service integrations.
@@ -162,7 +164,7 @@ pub struct AccountView {
     /// The organization it belongs to.
     pub organization: Option<Name>,
     /// Its IAM principals.
-    pub iam: IamView,
+    pub iam: Shared<IamView>,
     /// What it owns, sees and may do per Region.
     pub regions: BTreeMap<Region, RegionView>,
 }

@@ -8,7 +8,7 @@
 
 use crate::error::{ApiError, Exception, RuleId, reject};
 use crate::name::{Name, Region};
-use crate::observe::Observation;
+use crate::observe::{AccountView, Observation, RegionView, Shared};
 use crate::op::{Call, OpKind, Principal, ServiceKind};
 use crate::response::Response;
 use crate::services::{iam, ib, kms, org, ram, sc};
@@ -370,9 +370,9 @@ impl World {
                 view.regions.entry(region.clone()).or_default();
             }
         }
-        org::observe(self, &mut obs);
-        iam::observe(self, &mut obs);
-        kms::observe(self, &mut obs);
+        org::observe(self, &mut obs, true);
+        iam::observe(self, &mut obs, Accounts::All);
+        kms::observe(self, &mut obs, Accounts::All);
         sc::observe(self, &mut obs, Accounts::All);
         ram::observe(self, &mut obs, Accounts::All);
         ib::observe(self, &mut obs, Accounts::All);
@@ -380,19 +380,24 @@ impl World {
     }
 
     /// The observation after `call`, given `previous`, the observation before it: the parts of
-    /// each account's Region views that the call cannot change are copied from `previous` (see
+    /// each account's view that the call cannot change are copied from `previous` (see
     /// [`ObservedParts::changed_by`] for the parts by kind, and the services' `affected` for the
     /// accounts), and the rest is built as [`World::observe`] builds it, so the result equals
     /// `self.observe()` whenever `previous` was the observation of the world before the call.
-    /// The clock, the organizations, the accounts' IAM views and KMS keys are always rebuilt
-    /// (they are small); a Service Catalog, RAM or Image Builder view (with its quota usage) only
-    /// when the call's kind can change that part and the account is one whose view of it the call
-    /// can change. Copied views are shared with `previous` ([`crate::observe::Shared`]), not
-    /// deep-copied. The explorer uses it after calls that change the world
-    /// (docs/PERFORMANCE.md §2) and checks it against a full observation at the end of every
-    /// seed.
+    /// The clock and the organizations' views are always rebuilt (they are small); an account's
+    /// organization is copied (only Organizations calls, observed in full, change membership);
+    /// its IAM view and KMS keys are rebuilt only for the caller of an IAM or KMS call (IAM-01:
+    /// a principal is created in the caller's account; KMS-03: only the owner administers a
+    /// key; the clock, which ends key deletions, is observed in full); a Service Catalog, RAM or
+    /// Image Builder view (with its quota usage) only when the call's kind can change that part
+    /// and the account is one whose view of it the call can change. Copied views are shared
+    /// with `previous` ([`crate::observe::Shared`]), not deep-copied, and an account none of
+    /// whose parts is rebuilt is shared whole. The explorer uses it after calls that change the
+    /// world (docs/PERFORMANCE.md §2) and checks it against a full observation at the end of
+    /// every seed.
     pub fn observe_after(&self, previous: &Observation, call: &Call) -> Observation {
-        let parts = ObservedParts::changed_by(call.op.kind());
+        let kind = call.op.kind();
+        let parts = ObservedParts::changed_by(kind);
         if parts == ObservedParts::ALL || previous.accounts.len() != self.accounts.len() {
             return self.observe();
         }
@@ -404,6 +409,9 @@ impl World {
             Some(None) => true,
             Some(Some(set)) => set.contains(account),
         };
+        let caller = BTreeSet::from([call.account.clone()]);
+        let iam_call = kind.service() == ServiceKind::Iam;
+        let kms_call = kind.service() == ServiceKind::Kms;
         let mut obs = Observation {
             clock_hours: self.clock_hours,
             ..Observation::default()
@@ -412,27 +420,53 @@ impl World {
             let Some(before) = previous.accounts.get(name) else {
                 return self.observe();
             };
+            if before.regions.len() != self.regions.len() || before.id != account.id {
+                return self.observe();
+            }
             let now = ObservedParts {
                 sc: rebuilt(sc_accounts.as_ref(), name),
                 ram: parts.ram && rebuilt(shared_accounts.as_ref(), name),
                 ib: parts.ib && rebuilt(shared_accounts.as_ref(), name),
             };
-            let view = obs.accounts.entry(name.clone()).or_default();
-            view.id = account.id.clone();
+            let own = name == &call.account;
+            let (iam, kms) = (iam_call && own, kms_call && own);
+            if !(now.sc || now.ram || now.ib || iam || kms) {
+                obs.accounts.insert(name.clone(), before.clone());
+                continue;
+            }
+            let mut view = AccountView {
+                id: account.id.clone(),
+                organization: before.organization.clone(),
+                iam: if iam {
+                    Shared::default()
+                } else {
+                    before.iam.clone()
+                },
+                regions: BTreeMap::new(),
+            };
             for region in &self.regions {
                 let Some(b) = before.regions.get(region) else {
                     return self.observe();
                 };
-                let rv = view.regions.entry(region.clone()).or_default();
-                if !now.sc {
-                    rv.sc = b.sc.clone();
-                }
-                if !now.ram {
-                    rv.ram = b.ram.clone();
-                }
-                if !now.ib {
-                    rv.ib = b.ib.clone();
-                }
+                let mut rv = RegionView {
+                    kms_keys: if kms { Vec::new() } else { b.kms_keys.clone() },
+                    sc: if now.sc {
+                        Shared::default()
+                    } else {
+                        b.sc.clone()
+                    },
+                    ram: if now.ram {
+                        Shared::default()
+                    } else {
+                        b.ram.clone()
+                    },
+                    ib: if now.ib {
+                        Shared::default()
+                    } else {
+                        b.ib.clone()
+                    },
+                    usage: BTreeMap::new(),
+                };
                 for (quota, n) in &b.usage {
                     match now.counts(quota) {
                         Some(true) => {}
@@ -442,11 +476,17 @@ impl World {
                         None => return self.observe(),
                     }
                 }
+                view.regions.insert(region.clone(), rv);
             }
+            obs.accounts.insert(name.clone(), Shared::new(view));
         }
-        org::observe(self, &mut obs);
-        iam::observe(self, &mut obs);
-        kms::observe(self, &mut obs);
+        org::observe(self, &mut obs, false);
+        if iam_call {
+            iam::observe(self, &mut obs, Accounts::Only(&caller));
+        }
+        if kms_call {
+            kms::observe(self, &mut obs, Accounts::Only(&caller));
+        }
         if let Some(accounts) = &sc_accounts {
             sc::observe(self, &mut obs, only(accounts));
         }

@@ -342,7 +342,8 @@ fn twice<T>(
 pub(crate) fn regions(
     obs: &Observation,
 ) -> impl Iterator<Item = (&Name, &AccountView, &Region, &RegionView)> {
-    obs.accounts
-        .iter()
-        .flat_map(|(n, a)| a.regions.iter().map(move |(r, v)| (n, a, r, v)))
+    obs.accounts.iter().flat_map(|(n, a)| {
+        let a: &AccountView = a;
+        a.regions.iter().map(move |(r, v)| (n, a, r, v))
+    })
 }

@@ -11,7 +11,7 @@ use crate::name::Name;
 use crate::observe::Observation;
 use crate::op::{IamKind, Op, Principal};
 use crate::response::Response;
-use crate::world::{Ctx, World};
+use crate::world::{Accounts, Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The IAM principals of one account.
@@ -185,9 +185,9 @@ fn no_such(kind: &str, name: &Name) -> ApiError {
     )
 }
 
-/// Fills the IAM part of each account's view.
-pub(crate) fn observe(world: &World, obs: &mut Observation) {
-    for (account, iam) in &world.iam.accounts {
+/// Fills the IAM part of the view of each account of `only`.
+pub(crate) fn observe(world: &World, obs: &mut Observation, only: Accounts<'_>) {
+    for (account, iam) in world.iam.accounts.iter().filter(|(a, _)| only.has(a)) {
         if let Some(view) = obs.accounts.get_mut(account) {
             view.iam.users = iam.users.iter().cloned().collect();
             view.iam.roles = iam.roles.iter().cloned().collect();

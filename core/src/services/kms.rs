@@ -22,7 +22,7 @@ use crate::name::{Name, Region};
 use crate::observe::{KeyView, Observation};
 use crate::op::{KeyGrantee, KeyRef};
 use crate::services::org::Node;
-use crate::world::World;
+use crate::world::{Accounts, World};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use ops::apply;
@@ -189,9 +189,10 @@ fn render(grantee: &KeyGrantee) -> String {
     }
 }
 
-/// Fills the owner's view of its keys, Region by Region. Deleted keys are gone.
-pub(crate) fn observe(world: &World, obs: &mut Observation) {
-    for (addr, key) in &world.kms.keys {
+/// Fills the owner's view of its keys, Region by Region, for the owners of `only`. Deleted keys
+/// are gone.
+pub(crate) fn observe(world: &World, obs: &mut Observation, only: Accounts<'_>) {
+    for (addr, key) in world.kms.keys.iter().filter(|(addr, _)| only.has(&addr.0)) {
         if world.kms.live(addr, world.clock_hours).is_none() {
             continue;
         }

@@ -146,8 +146,10 @@ impl OrgState {
     }
 }
 
-/// Fills the Organizations part of the observation.
-pub(crate) fn observe(world: &World, obs: &mut Observation) {
+/// Fills the Organizations part of the observation: the organizations' views, and (when
+/// `members`) each member account's organization. Only Organizations calls change who is a
+/// member, so `World::observe_after` keeps the accounts' organizations as they were.
+pub(crate) fn observe(world: &World, obs: &mut Observation, members: bool) {
     for (name, o) in &world.org.orgs {
         obs.organizations.insert(
             name.clone(),
@@ -171,7 +173,7 @@ pub(crate) fn observe(world: &World, obs: &mut Observation) {
                 sc_access: if o.sc_access { "ENABLED" } else { "DISABLED" }.to_owned(),
             },
         );
-        for account in o.accounts.keys() {
+        for account in o.accounts.keys().filter(|_| members) {
             if let Some(view) = obs.accounts.get_mut(account) {
                 view.organization = Some(name.clone());
             }

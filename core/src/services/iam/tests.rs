@@ -3,6 +3,7 @@
 
 use crate::error::Exception;
 use crate::name::Name;
+use crate::observe::IamView;
 use crate::op::{Call, IamKind, Op, Principal};
 use crate::response::Response;
 use crate::services::org::tests::{call, call_in, ok, rejected, world};
@@ -12,8 +13,8 @@ fn names(v: &[Name]) -> Vec<&str> {
     v.iter().map(Name::as_str).collect()
 }
 
-fn iam_view(w: &World, account: &str) -> crate::observe::IamView {
-    w.observe().accounts[&Name::from(account)].iam.clone()
+fn iam_view(w: &World, account: &str) -> IamView {
+    IamView::clone(&w.observe().accounts[&Name::from(account)].iam)
 }
 
 #[test]
