@@ -7,9 +7,10 @@
 //! is a `BTreeMap`, and entities are named by their symbolic names (ids and ARNs are included for
 //! reference and compared up to renaming).
 //!
-//! The service views of one account in one Region are [`Shared`]: the explorer rebuilds after a
-//! call only the views the call can change (`World::observe_after`) and shares the others with
-//! the previous observation, so that copying, dropping and comparing the unchanged ones costs a
+//! Each account's view, its IAM view, and its service views in each Region are [`Shared`]: the
+//! explorer rebuilds after a call only the views the call can change (`World::observe_after`)
+//! and shares the others (a whole account when the call changes none of its parts) with the
+//! previous observation, so that copying, dropping and comparing the unchanged ones costs a
 //! reference count rather than a deep copy (docs/PERFORMANCE.md §2). `Shared` is invisible in
 //! the serialised form and the schema.
 

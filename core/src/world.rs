@@ -587,8 +587,9 @@ impl Accounts<'_> {
 
 /// The service-built parts of every account's Region view that a call may change: its Service
 /// Catalog view (`sc`, with the usage), its RAM view (`ram`, with Q-11) and its
-/// Image Builder view (`ib`, with every `Q-22/<type>`). The clock, organizations, IAM views and
-/// KMS keys are small and always rebuilt by [`World::observe_after`], so they are not parts.
+/// Image Builder view (`ib`, with every `Q-22/<type>`). The clock and the organizations' views
+/// are small and always rebuilt by [`World::observe_after`], and an IAM or KMS call rebuilds its
+/// caller's IAM view or keys there, so they are not parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObservedParts {
     /// The Service Catalog views.
@@ -625,7 +626,7 @@ impl ObservedParts {
     /// - Other RAM calls and Image Builder calls change RAM and Image Builder: a share grants
     ///   Image Builder resources (IB-23, RAM-28), and Image Builder policies are RAM shares
     ///   created from policy (IB-09, RAM-30) whose views list Image Builder ARNs.
-    /// - KMS calls write only the keys (always rebuilt). Image Builder's rules read keys when a
+    /// - KMS calls write only the caller's keys (rebuilt for the caller). Image Builder's rules read keys when a
     ///   resource is created or used (KMS-07, IB-22), but its views show only the key ARN each
     ///   resource recorded at creation, so no part is rebuilt.
     /// - Service Catalog calls change Service Catalog only (its Organizations access flag is in
