@@ -26,12 +26,13 @@ fn norm(s: &str) -> String {
     t.strip_suffix('s').map(str::to_owned).unwrap_or(t)
 }
 
-fn kind_key(k: IbKind) -> &'static str {
+/// The usage key of an Image Builder type (a constant: this runs for every changed Region view).
+fn usage_key(k: IbKind) -> &'static str {
     match k {
-        IbKind::Component => "component",
-        IbKind::Image => "image",
-        IbKind::ImageRecipe => "imagerecipe",
-        IbKind::ContainerRecipe => "containerrecipe",
+        IbKind::Component => "Q-22/component",
+        IbKind::Image => "Q-22/image",
+        IbKind::ImageRecipe => "Q-22/imagerecipe",
+        IbKind::ContainerRecipe => "Q-22/containerrecipe",
     }
 }
 
@@ -74,7 +75,7 @@ fn owned(r: &RegionView) -> BTreeMap<Cow<'static, str>, u64> {
     );
     for k in KINDS {
         m.insert(
-            Cow::Owned(format!("Q-22/{}", kind_key(k))),
+            Cow::Borrowed(usage_key(k)),
             r.ib.owned.iter().filter(|x| x.kind == k).count() as u64,
         );
     }

@@ -134,14 +134,24 @@ fn justified<'o>(
     m
 }
 
-/// RAM-23 for the IAM principal `me` (its ARN) of account `x`: like [`justified`], except that
-/// an IAM principal association covers exactly the principal it names.
+/// RAM-23 for the IAM principal `key` (`role/R`, `user/U`) of account `x` (whose id is `id`):
+/// like [`justified`], except that an IAM principal association covers exactly the principal it
+/// names, `arn:aws:iam::{id}:{key}` (compared piece by piece, not built: this runs for every
+/// principal of every changed observation).
 fn justified_as<'o>(
     ix: &Index<'o>,
     shares: &[(&'o Name, &'o ResourceShareView)],
     x: &Name,
-    me: &str,
+    id: &str,
+    key: &str,
 ) -> BTreeMap<&'o str, Cover> {
+    let me = |entity: &str| {
+        entity
+            .strip_prefix("arn:aws:iam::")
+            .and_then(|e| e.strip_prefix(id))
+            .and_then(|e| e.strip_prefix(':'))
+            == Some(key)
+    };
     let mut m: BTreeMap<&str, Cover> = BTreeMap::new();
     for (owner, s) in shares {
         let c = s
@@ -149,7 +159,7 @@ fn justified_as<'o>(
             .iter()
             .filter(|p| p.status == ASSOCIATED)
             .map(|p| match arn::entity(&p.entity) {
-                Entity::Iam { .. } if p.entity == me => Cover::Yes,
+                Entity::Iam { .. } if me(&p.entity) => Cover::Yes,
                 Entity::Iam { .. } => Cover::No,
                 _ => cover(ix, owner, s, &p.entity, x),
             })
@@ -181,8 +191,7 @@ fn principal_access(
         return;
     };
     for (key, view) in &r.ram.principals {
-        let me = format!("arn:aws:iam::{id}:{key}");
-        let just = justified_as(ix, shares, x, &me);
+        let just = justified_as(ix, shares, x, id, key);
         let shown: BTreeSet<&str> = view
             .accessible_resources
             .iter()
@@ -380,10 +389,13 @@ fn visibility(
     let mut listed = BTreeSet::new();
     for res in &r.ib.shared {
         listed.insert(res.arn.as_str());
-        let here = format!(
-            "account {x} ({region}) lists {:?} {} ({}) as shared with it",
-            res.kind, res.name, res.arn
-        );
+        let here = render::lazy(|f| {
+            write!(
+                f,
+                "account {x} ({region}) lists {:?} {} ({}) as shared with it",
+                res.kind, res.name, res.arn
+            )
+        });
         if res.owner == *x {
             out.push(Violation::new(
                 I::Inv17,
@@ -585,7 +597,8 @@ fn share(
     s: &ResourceShareView,
     out: &mut Vec<Violation>,
 ) {
-    let here = format!("resource share {} of account {owner} ({region})", s.name);
+    let here =
+        render::lazy(|f| write!(f, "resource share {} of account {owner} ({region})", s.name));
     let ok = arn::parse(&s.arn)
         .is_some_and(|a| a.region == region.as_str() && Some(a.account) == ix.id_of(owner));
     if !ok {
@@ -876,10 +889,13 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     for (arn, b) in &s.gone_ib {
         let (arn, b) = (*arn, *b);
         let res = b.item;
-        let here = format!(
-            "{:?} {} ({arn}) of account {} ({})",
-            res.kind, res.name, b.account, b.region
-        );
+        let here = render::lazy(|f| {
+            write!(
+                f,
+                "{:?} {} ({arn}) of account {} ({})",
+                res.kind, res.name, b.account, b.region
+            )
+        });
         if let Some(why) = still_shared(s.before, b.account, b.region, res) {
             out.push(
                 Violation::new(
@@ -1080,7 +1096,12 @@ fn invitations_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
         let bc = b.get(key).unwrap_or(&empty);
         let ac = a.get(key).unwrap_or(&empty);
         let n = |m: &BTreeMap<&str, usize>, k: &str| m.get(k).copied().unwrap_or(0);
-        let here = format!("invitation of account {x} ({region}) to share {share} of {sender}");
+        let here = render::lazy(|f| {
+            write!(
+                f,
+                "invitation of account {x} ({region}) to share {share} of {sender}"
+            )
+        });
         let share_live = s
             .after
             .shares

@@ -21,6 +21,7 @@ use sharesim_core::op::{IamKind, Op, PortfolioPrincipal, PortfolioShareType, Pri
 use sharesim_core::response::Response;
 use sharesim_core::{Name, Region};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -66,7 +67,7 @@ fn local_portfolio(
     p: &PortfolioView,
     out: &mut Vec<Violation>,
 ) {
-    let here = format!("portfolio {} of account {account} ({region})", p.name);
+    let here = render::lazy(|f| write!(f, "portfolio {} of account {account} ({region})", p.name));
     for pp in &p.products {
         product_in_portfolio(ix, account, region, &here, pp, out);
         if pp.owner != *account && !p.shares.is_empty() {
@@ -155,7 +156,7 @@ fn product_in_portfolio(
     ix: &Index<'_>,
     account: &Name,
     region: &Region,
-    here: &str,
+    here: &dyn fmt::Display,
     pp: &PortfolioProductView,
     out: &mut Vec<Violation>,
 ) {
@@ -278,7 +279,7 @@ fn constraints_of_local(
     cx: &Cx<'_>,
     ix: &Index<'_>,
     account: &Name,
-    here: &str,
+    here: &dyn fmt::Display,
     p: &PortfolioView,
     out: &mut Vec<Violation>,
 ) {
@@ -444,7 +445,7 @@ fn constraints_of_local(
 /// INV-06 for the own constraints of one (portfolio, product).
 fn cardinality(
     cx: &Cx<'_>,
-    here: &str,
+    here: &dyn fmt::Display,
     product: &Name,
     cs: &[&ConstraintView],
     out: &mut Vec<Violation>,
@@ -508,10 +509,13 @@ fn import(
     i: &ImportView,
     out: &mut Vec<Violation>,
 ) {
-    let here = format!(
-        "account {account}'s import of portfolio {} (owner {}, {region})",
-        i.portfolio, i.owner
-    );
+    let here = render::lazy(|f| {
+        write!(
+            f,
+            "account {account}'s import of portfolio {} (owner {}, {region})",
+            i.portfolio, i.owner
+        )
+    });
     if i.owner == *account {
         out.push(Violation::new(
             I::Inv03,
@@ -638,7 +642,7 @@ fn import(
 }
 
 /// IMPORTS-IN-SYNC for one import against the owner's portfolio.
-fn in_sync(here: &str, i: &ImportView, p: &PortfolioView, out: &mut Vec<Violation>) {
+fn in_sync(here: &dyn fmt::Display, i: &ImportView, p: &PortfolioView, out: &mut Vec<Violation>) {
     let mut problems = Vec::new();
     if i.id != p.id {
         problems.push(format!("id {} instead of the portfolio's {}", i.id, p.id));
@@ -732,10 +736,13 @@ fn pending(
     out: &mut Vec<Violation>,
 ) {
     for ps in &r.sc.pending_shares {
-        let here = format!(
-            "account {account}'s pending share of portfolio {} (owner {}, {region})",
-            ps.portfolio, ps.owner
-        );
+        let here = render::lazy(|f| {
+            write!(
+                f,
+                "account {account}'s pending share of portfolio {} (owner {}, {region})",
+                ps.portfolio, ps.owner
+            )
+        });
         let p = ix
             .portfolios
             .get(&ps.portfolio)
@@ -889,10 +896,13 @@ fn launch_paths(
 ) {
     let mut seen: BTreeSet<(&Principal, &Name, &Name)> = BTreeSet::new();
     for lp in paths {
-        let here = format!(
-            "account {account} ({region}), end user {:?}, product {} through portfolio {}",
-            lp.principal, lp.product, lp.portfolio
-        );
+        let here = render::lazy(|f| {
+            write!(
+                f,
+                "account {account} ({region}), end user {:?}, product {} through portfolio {}",
+                lp.principal, lp.product, lp.portfolio
+            )
+        });
         if !seen.insert((&lp.principal, &lp.product, &lp.portfolio)) {
             out.push(Violation::new(
                 I::Inv08,
@@ -1040,7 +1050,7 @@ fn truly_held(ix: &Index<'_>, account: &Name, v: &Visible<'_>, pp: &PortfolioPro
 fn path_role(
     ix: &Index<'_>,
     account: &Name,
-    here: &str,
+    here: &dyn fmt::Display,
     v: &Visible<'_>,
     lp: &LaunchPathView,
     out: &mut Vec<Violation>,

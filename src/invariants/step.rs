@@ -50,13 +50,16 @@ impl<'a, 'o> Step<'a, 'o> {
 /// NO-SIDE-EFFECT.
 pub(crate) fn check(_cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     let kind = s.call.op.kind();
-    let why = match s.outcome.exception() {
-        Some(e) => format!("was rejected with {e}"),
-        None if kind.is_read_only() => "only reads".to_owned(),
-        None => return,
-    };
+    let exception = s.outcome.exception();
+    if exception.is_none() && !kind.is_read_only() {
+        return;
+    }
     let diffs = changes(s.before.obs, s.after.obs);
     if let Some(first) = diffs.first() {
+        let why = match exception {
+            Some(e) => format!("was rejected with {e}"),
+            None => "only reads".to_owned(),
+        };
         let paths: Vec<&str> = diffs.iter().map(|d| d.path.as_str()).collect();
         out.push(
             Violation::new(
@@ -83,10 +86,16 @@ pub(crate) struct Change {
     pub after: String,
 }
 
-fn push<T: Serialize + PartialEq>(out: &mut Vec<Change>, path: String, b: &T, a: &T) {
+/// Records a differing part; its `path` is built only then (most parts are equal).
+fn push<T: Serialize + PartialEq>(
+    out: &mut Vec<Change>,
+    path: impl FnOnce() -> String,
+    b: &T,
+    a: &T,
+) {
     if b != a {
         out.push(Change {
-            path,
+            path: path(),
             before: render::ron(b),
             after: render::ron(a),
         });
@@ -96,7 +105,12 @@ fn push<T: Serialize + PartialEq>(out: &mut Vec<Change>, path: String, b: &T, a:
 /// The parts of two observations that differ, down to the section of one account's Region.
 pub(crate) fn changes(b: &Observation, a: &Observation) -> Vec<Change> {
     let mut out = Vec::new();
-    push(&mut out, "clock".to_owned(), &b.clock_hours, &a.clock_hours);
+    push(
+        &mut out,
+        || "clock".to_owned(),
+        &b.clock_hours,
+        &a.clock_hours,
+    );
     let orgs: std::collections::BTreeSet<_> = b
         .organizations
         .keys()
@@ -105,7 +119,7 @@ pub(crate) fn changes(b: &Observation, a: &Observation) -> Vec<Change> {
     for o in orgs {
         push(
             &mut out,
-            format!("organization {o}"),
+            || format!("organization {o}"),
             &b.organizations.get(o),
             &a.organizations.get(o),
         );
@@ -117,20 +131,20 @@ pub(crate) fn changes(b: &Observation, a: &Observation) -> Vec<Change> {
         let (Some(ba), Some(aa)) = (b.accounts.get(name), a.accounts.get(name)) else {
             push(
                 &mut out,
-                format!("account {name}"),
+                || format!("account {name}"),
                 &b.accounts.get(name).map(|_| ()),
                 &a.accounts.get(name).map(|_| ()),
             );
             continue;
         };
-        push(&mut out, format!("account {name} id"), &ba.id, &aa.id);
+        push(&mut out, || format!("account {name} id"), &ba.id, &aa.id);
         push(
             &mut out,
-            format!("account {name} organization"),
+            || format!("account {name} organization"),
             &ba.organization,
             &aa.organization,
         );
-        push(&mut out, format!("account {name} iam"), &ba.iam, &aa.iam);
+        push(&mut out, || format!("account {name} iam"), &ba.iam, &aa.iam);
         let regions: std::collections::BTreeSet<_> =
             ba.regions.keys().chain(aa.regions.keys()).collect();
         for r in regions {
@@ -140,65 +154,70 @@ pub(crate) fn changes(b: &Observation, a: &Observation) -> Vec<Change> {
                 continue;
             }
             let at = |s: &str| format!("account {name} {r} {s}");
-            push(&mut out, at("kms_keys"), &br.kms_keys, &ar.kms_keys);
+            push(&mut out, || at("kms_keys"), &br.kms_keys, &ar.kms_keys);
             push(
                 &mut out,
-                at("sc.portfolios"),
+                || at("sc.portfolios"),
                 &br.sc.portfolios,
                 &ar.sc.portfolios,
             );
             push(
                 &mut out,
-                at("sc.imported"),
+                || at("sc.imported"),
                 &br.sc.imported,
                 &ar.sc.imported,
             );
             push(
                 &mut out,
-                at("sc.pending_shares"),
+                || at("sc.pending_shares"),
                 &br.sc.pending_shares,
                 &ar.sc.pending_shares,
             );
             push(
                 &mut out,
-                at("sc.products"),
+                || at("sc.products"),
                 &br.sc.products,
                 &ar.sc.products,
             );
             push(
                 &mut out,
-                at("sc.launch_paths"),
+                || at("sc.launch_paths"),
                 &br.sc.launch_paths,
                 &ar.sc.launch_paths,
             );
             push(
                 &mut out,
-                at("sc.provisioned_products"),
+                || at("sc.provisioned_products"),
                 &br.sc.provisioned_products,
                 &ar.sc.provisioned_products,
             );
-            push(&mut out, at("ram.shares"), &br.ram.shares, &ar.ram.shares);
             push(
                 &mut out,
-                at("ram.received"),
+                || at("ram.shares"),
+                &br.ram.shares,
+                &ar.ram.shares,
+            );
+            push(
+                &mut out,
+                || at("ram.received"),
                 &br.ram.received,
                 &ar.ram.received,
             );
             push(
                 &mut out,
-                at("ram.invitations"),
+                || at("ram.invitations"),
                 &br.ram.invitations,
                 &ar.ram.invitations,
             );
             push(
                 &mut out,
-                at("ram.accessible_resources"),
+                || at("ram.accessible_resources"),
                 &br.ram.accessible_resources,
                 &ar.ram.accessible_resources,
             );
-            push(&mut out, at("ib.owned"), &br.ib.owned, &ar.ib.owned);
-            push(&mut out, at("ib.shared"), &br.ib.shared, &ar.ib.shared);
-            push(&mut out, at("usage"), &br.usage, &ar.usage);
+            push(&mut out, || at("ib.owned"), &br.ib.owned, &ar.ib.owned);
+            push(&mut out, || at("ib.shared"), &br.ib.shared, &ar.ib.shared);
+            push(&mut out, || at("usage"), &br.usage, &ar.usage);
         }
     }
     out
