@@ -389,7 +389,7 @@ fn visibility(
     let mut listed = BTreeSet::new();
     for res in &r.ib.shared {
         listed.insert(res.arn.as_str());
-        let here = render::lazy(|f| {
+        let here = std::fmt::from_fn(|f| {
             write!(
                 f,
                 "account {x} ({region}) lists {:?} {} ({}) as shared with it",
@@ -598,7 +598,7 @@ fn share(
     out: &mut Vec<Violation>,
 ) {
     let here =
-        render::lazy(|f| write!(f, "resource share {} of account {owner} ({region})", s.name));
+        std::fmt::from_fn(|f| write!(f, "resource share {} of account {owner} ({region})", s.name));
     let ok = arn::parse(&s.arn)
         .is_some_and(|a| a.region == region.as_str() && Some(a.account) == ix.id_of(owner));
     if !ok {
@@ -889,7 +889,7 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     for (arn, b) in &s.gone_ib {
         let (arn, b) = (*arn, *b);
         let res = b.item;
-        let here = render::lazy(|f| {
+        let here = std::fmt::from_fn(|f| {
             write!(
                 f,
                 "{:?} {} ({arn}) of account {} ({})",
@@ -1096,7 +1096,7 @@ fn invitations_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
         let bc = b.get(key).unwrap_or(&empty);
         let ac = a.get(key).unwrap_or(&empty);
         let n = |m: &BTreeMap<&str, usize>, k: &str| m.get(k).copied().unwrap_or(0);
-        let here = render::lazy(|f| {
+        let here = std::fmt::from_fn(|f| {
             write!(
                 f,
                 "invitation of account {x} ({region}) to share {share} of {sender}"

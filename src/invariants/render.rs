@@ -28,27 +28,3 @@ pub(crate) fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> 
     let v: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
     format!("[{}]", v.join(", "))
 }
-
-/// A message part written only when it is displayed: `lazy(|f| write!(f, "portfolio {p}"))`
-/// displays as `format!("portfolio {p}")` would, but costs nothing until a violation's message
-/// uses it. The checker names the entity it checks this way (`here`) for every element of every
-/// changed observation, and almost always finds nothing to report (docs/PERFORMANCE.md
-/// section 2).
-pub(crate) fn lazy<F>(write: F) -> Lazy<F>
-where
-    F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
-{
-    Lazy(write)
-}
-
-/// See [`lazy`].
-pub(crate) struct Lazy<F>(F);
-
-impl<F> std::fmt::Display for Lazy<F>
-where
-    F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (self.0)(f)
-    }
-}

@@ -67,7 +67,8 @@ fn local_portfolio(
     p: &PortfolioView,
     out: &mut Vec<Violation>,
 ) {
-    let here = render::lazy(|f| write!(f, "portfolio {} of account {account} ({region})", p.name));
+    let here =
+        std::fmt::from_fn(|f| write!(f, "portfolio {} of account {account} ({region})", p.name));
     for pp in &p.products {
         product_in_portfolio(ix, account, region, &here, pp, out);
         if pp.owner != *account && !p.shares.is_empty() {
@@ -509,7 +510,7 @@ fn import(
     i: &ImportView,
     out: &mut Vec<Violation>,
 ) {
-    let here = render::lazy(|f| {
+    let here = std::fmt::from_fn(|f| {
         write!(
             f,
             "account {account}'s import of portfolio {} (owner {}, {region})",
@@ -736,7 +737,7 @@ fn pending(
     out: &mut Vec<Violation>,
 ) {
     for ps in &r.sc.pending_shares {
-        let here = render::lazy(|f| {
+        let here = std::fmt::from_fn(|f| {
             write!(
                 f,
                 "account {account}'s pending share of portfolio {} (owner {}, {region})",
@@ -896,7 +897,7 @@ fn launch_paths(
 ) {
     let mut seen: BTreeSet<(&Principal, &Name, &Name)> = BTreeSet::new();
     for lp in paths {
-        let here = render::lazy(|f| {
+        let here = std::fmt::from_fn(|f| {
             write!(
                 f,
                 "account {account} ({region}), end user {:?}, product {} through portfolio {}",
