@@ -23,6 +23,11 @@
     dead_code
 )]
 
+// The harness crate's global allocator (mimalloc, `src/lib.rs`), which the CLI and the explorer
+// run on: a bench that names only the core crate would otherwise link none of the harness and run
+// on the system allocator.
+use sharesim as _;
+
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use sharesim_core::op::IbKind;
