@@ -667,12 +667,26 @@ pub(crate) struct IdGen {
 impl IdGen {
     /// A fresh id such as `port-4k2j9x0a1b2c3` (`len` characters after the prefix).
     pub fn fresh(&mut self, prefix: &str, name: &Name, len: usize) -> String {
+        let mut out = String::with_capacity(prefix.len() + len);
+        out.push_str(prefix);
+        self.fresh_digits(prefix, name, len, |_, digit| out.push(digit));
+        out
+    }
+
+    /// The `len` base-36 digits of [`IdGen::fresh`] (the same counter step and the same
+    /// digits), each handed to `put` with its position, so that a caller can write them into a
+    /// string of its own (a UUID with its dashes, an ARN) without a copy.
+    pub fn fresh_digits(
+        &mut self,
+        prefix: &str,
+        name: &Name,
+        len: usize,
+        mut put: impl FnMut(usize, char),
+    ) {
         self.counter += 1;
         let mut h = fnv1a(name.as_str().as_bytes(), 0xcbf2_9ce4_8422_2325);
         h = fnv1a(&self.counter.to_le_bytes(), h);
         h = fnv1a(prefix.as_bytes(), h);
-        let mut out = String::with_capacity(prefix.len() + len);
-        out.push_str(prefix);
         let mut x = h;
         for i in 0..len {
             if i % 12 == 11 {
@@ -681,9 +695,8 @@ impl IdGen {
             // `char::from_digit(x % 36, 36)`, from a table.
             let digit = (x % 36) as usize;
             x /= 36;
-            out.push(char::from(DIGITS36.get(digit).copied().unwrap_or(b'0')));
+            put(i, char::from(DIGITS36.get(digit).copied().unwrap_or(b'0')));
         }
-        out
     }
 }
 

@@ -206,6 +206,49 @@ pub(crate) fn arn_name(name: &Name) -> String {
     name.as_str().to_lowercase().replace(' ', "-")
 }
 
+/// Appends [`arn_name`] of `name` to `out`: byte by byte for an ASCII name (every name of the
+/// benchmarks and scenarios), through `arn_name` otherwise (Unicode lower case can change the
+/// length and depends on the neighbouring characters).
+fn push_arn_name(out: &mut String, name: &Name) {
+    let text = name.as_str();
+    if !text.is_ascii() {
+        out.push_str(&arn_name(name));
+        return;
+    }
+    for b in text.bytes() {
+        out.push(if b == b' ' {
+            '-'
+        } else {
+            char::from(b.to_ascii_lowercase())
+        });
+    }
+}
+
+/// The ARN of a resource up to its version: `arn:aws:imagebuilder:<region>:<account>:<kind>/<name>`,
+/// written into a string with room for the version and build (ARNs are formatted on every
+/// Create* call and for every shared resource named, and `format!` grew the string twice).
+fn arn_head(region: &Region, account_id: &str, kind: IbKind, name: &Name) -> String {
+    const PREFIX: &str = "arn:aws:imagebuilder:";
+    let segment = kind_segment(kind);
+    let mut out = String::with_capacity(
+        PREFIX.len()
+            + region.as_str().len()
+            + account_id.len()
+            + segment.len()
+            + name.as_str().len()
+            + 32,
+    );
+    out.push_str(PREFIX);
+    out.push_str(region.as_str());
+    out.push(':');
+    out.push_str(account_id);
+    out.push(':');
+    out.push_str(segment);
+    out.push('/');
+    push_arn_name(&mut out, name);
+    out
+}
+
 /// The ARN of a resource, from its parts; `version` and `build` as written (§1.7).
 pub(crate) fn arn(
     region: &Region,
@@ -215,11 +258,7 @@ pub(crate) fn arn(
     version: Option<&str>,
     build: Option<u32>,
 ) -> String {
-    let mut out = format!(
-        "arn:aws:imagebuilder:{region}:{account_id}:{}/{}",
-        kind_segment(kind),
-        arn_name(name)
-    );
+    let mut out = arn_head(region, account_id, kind, name);
     if let Some(v) = version {
         out.push('/');
         out.push_str(v);
@@ -231,16 +270,17 @@ pub(crate) fn arn(
     out
 }
 
-/// The ARN of a resource version or build version.
+/// The ARN of a resource version or build version ([`arn`] with the key's version, written in
+/// place).
 pub(crate) fn key_arn(account_id: &str, key: &IbKey) -> String {
-    arn(
-        &key.region,
-        account_id,
-        key.kind,
-        &key.name,
-        Some(&key.version.text()),
-        key.build,
-    )
+    let mut out = arn_head(&key.region, account_id, key.kind, &key.name);
+    out.push('/');
+    key.version.push_to(&mut out);
+    if let Some(b) = key.build {
+        out.push('/');
+        push_decimal(&mut out, b);
+    }
+    out
 }
 
 /// Every version and build of one (kind, owner, Region, name), in key order: a range of the
@@ -385,5 +425,36 @@ mod tests {
             key_arn("123456789012", &recipe),
             "arn:aws:imagebuilder:us-west-2:123456789012:image-recipe/my-example-component/2019.12.3"
         );
+    }
+
+    #[test]
+    fn arn_names_written_in_place_match_the_lower_case_rule() {
+        for name in [
+            "My Example Component",
+            "a b",
+            "ÄÖ Σ Comp",
+            "ΣΑΣ x",
+            "İ x",
+            "c-1.2_Z",
+        ] {
+            let name = Name::from(name);
+            let mut out = String::new();
+            push_arn_name(&mut out, &name);
+            assert_eq!(out, arn_name(&name), "{name}");
+            assert_eq!(
+                arn(
+                    &Region::from("eu-west-1"),
+                    "1",
+                    IbKind::Image,
+                    &name,
+                    Some("1.0.0"),
+                    Some(2)
+                ),
+                format!(
+                    "arn:aws:imagebuilder:eu-west-1:1:image/{}/1.0.0/2",
+                    arn_name(&name)
+                )
+            );
+        }
     }
 }

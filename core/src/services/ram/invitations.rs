@@ -13,17 +13,40 @@ use crate::observe::InvitationView;
 use crate::response::Response;
 use crate::world::{Ctx, World};
 
-/// A UUID-shaped deterministic id.
-pub(crate) fn uuid(world: &mut World, name: &Name) -> String {
-    let raw = world.ids.fresh("", name, 32);
-    let mut out = String::with_capacity(36);
-    // The raw id is ASCII (base-36 digits), so every byte is a character.
-    for (i, c) in raw.bytes().enumerate() {
+/// Appends a UUID-shaped deterministic id (32 base-36 digits of the id generator, dashed
+/// `8-4-4-4-12`) to `out`.
+fn push_uuid(world: &mut World, name: &Name, out: &mut String) {
+    world.ids.fresh_digits("", name, 32, |i, digit| {
         if matches!(i, 8 | 12 | 16 | 20) {
             out.push('-');
         }
-        out.push(char::from(c));
-    }
+        out.push(digit);
+    });
+}
+
+/// The ARN of a RAM entity: `arn:aws:ram:<region>:<account id>:<kind>/<uuid>`, with a fresh
+/// UUID-shaped id drawn for `name`, written into a string of the right size (shares and
+/// invitations are created on most RAM calls).
+pub(crate) fn ram_arn(
+    world: &mut World,
+    region: &crate::name::Region,
+    owner: &Name,
+    kind: &str,
+    name: &Name,
+) -> String {
+    const PREFIX: &str = "arn:aws:ram:";
+    let account = world.acct_str(owner);
+    let mut out = String::with_capacity(
+        PREFIX.len() + region.as_str().len() + account.len() + kind.len() + 2 + 36,
+    );
+    out.push_str(PREFIX);
+    out.push_str(region.as_str());
+    out.push(':');
+    out.push_str(account);
+    out.push(':');
+    out.push_str(kind);
+    out.push('/');
+    push_uuid(world, name, &mut out);
     out
 }
 
@@ -37,11 +60,7 @@ pub(crate) fn invite(world: &mut World, share: &Name, sender: &Name, receiver: &
     let Some(region) = world.ram.shares.get(share).map(|s| s.region.clone()) else {
         return;
     };
-    let id = uuid(world, share);
-    let arn = format!(
-        "arn:aws:ram:{region}:{}:resource-share-invitation/{id}",
-        world.acct_str(sender)
-    );
+    let arn = ram_arn(world, &region, sender, "resource-share-invitation", share);
     let created_at = world.clock_hours;
     let seq = world.ram.next_invitation;
     world.ram.next_invitation += 1;

@@ -273,11 +273,7 @@ fn add_entities(
 
 /// The ARN of a share.
 fn share_arn(world: &mut World, owner: &Name, region: &Region, name: &Name) -> String {
-    let id = invitations::uuid(world, name);
-    format!(
-        "arn:aws:ram:{region}:{}:resource-share/{id}",
-        world.acct_str(owner)
-    )
+    invitations::ram_arn(world, region, owner, "resource-share", name)
 }
 
 fn id_of(arn: &str) -> String {
