@@ -58,6 +58,7 @@ mod quota;
 mod ram;
 mod render;
 mod sc;
+mod scope;
 mod step;
 
 use crate::scenario::run::Memo;
@@ -147,13 +148,9 @@ impl Checker {
         outcome: &StepOutcome,
         after: &Observation,
     ) -> Vec<Violation> {
-        self.step_checked(
-            before,
-            call,
-            outcome,
-            after,
-            &Inputs::between(before, after),
-        )
+        let mut changed = Inputs::between(before, after);
+        changed.scope_sc(&scope::Readers::of(after), before, after);
+        self.step_checked(before, call, outcome, after, &changed)
     }
 
     /// [`Checker::check_step_from_clean`] (when `clean`) or [`Checker::check_step`] of the step
@@ -162,7 +159,10 @@ impl Checker {
     /// (the previous step's `after`, `Arc::ptr_eq`), and keeping the index of `after` in `memo`
     /// for the next step. Given any other `before`, or an empty `memo`, it indexes `before`
     /// afresh. The explorer calls it with one `memo` per run, so each changing step indexes one
-    /// observation instead of two.
+    /// observation instead of two. When `clean`, `memo` also keeps which accounts read which
+    /// names (`scope::Readers`), updated for the accounts whose views changed, so that the
+    /// Service Catalog state invariants are re-checked only for the accounts the step can
+    /// affect.
     pub fn check_step_memo(
         &self,
         memo: &mut Memo,
@@ -172,20 +172,26 @@ impl Checker {
         after: &Arc<Observation>,
         clean: bool,
     ) -> Vec<Violation> {
-        let b = memo
-            .take::<index::Indexed>()
-            .filter(|kept| kept.indexes(before))
-            .unwrap_or_else(|| index::Indexed::of(before));
+        let (b, readers) = match memo.take::<Kept>().filter(|k| k.index.indexes(before)) {
+            Some(k) => (k.index, k.readers),
+            None => (index::Indexed::of(before), None),
+        };
         let a = index::Indexed::of(after);
-        let changed = if clean {
-            Inputs::between(before, after)
+        let (changed, readers) = if clean {
+            let mut changed = Inputs::between(before, after);
+            let readers = match readers {
+                Some(r) => r.next(before, after),
+                None => scope::Readers::of(after),
+            };
+            changed.scope_sc(&readers, before, after);
+            (changed, Some(readers))
         } else if before == after {
-            Changed::all_or_none(Inputs::NONE)
+            (Changed::all_or_none(Inputs::NONE), None)
         } else {
-            Changed::all_or_none(Inputs::ALL)
+            (Changed::all_or_none(Inputs::ALL), None)
         };
         let out = self.indexed_checked(b.index(), call, outcome, a.index(), &changed);
-        memo.keep(a);
+        memo.keep(Kept { index: a, readers });
         out
     }
 
@@ -282,7 +288,9 @@ fn state_of(cx: &Cx<'_>, ix: &index::Index<'_>, changed: &Changed<'_>, out: &mut
     out.extend(ix.problems.iter().cloned());
     org::check_state(cx, ix, out);
     if inputs.sc {
-        sc::check_state(cx, ix, out);
+        // With a duplicate in the index a lookup by name may meet another entry: in full.
+        let scope = changed.sc_scope.as_ref().filter(|_| ix.problems.is_empty());
+        sc::check_state(cx, ix, scope, out);
     }
     if inputs.ram {
         ram::check_state(cx, ix, out);
@@ -319,10 +327,7 @@ impl Inputs {
     };
 
     fn between<'o>(before: &Observation, after: &'o Observation) -> Changed<'o> {
-        let all = Changed {
-            inputs: Inputs::ALL,
-            regions: None,
-        };
+        let all = Changed::all_or_none(Inputs::ALL);
         if before.clock_hours != after.clock_hours
             || before.organizations != after.organizations
             || before.accounts.len() != after.accounts.len()
@@ -331,6 +336,7 @@ impl Inputs {
         }
         let mut changed = Inputs::NONE;
         let mut regions = BTreeSet::new();
+        let mut sc_accounts = BTreeSet::new();
         for ((bn, b), (an, a)) in before.accounts.iter().zip(&after.accounts) {
             if bn != an
                 || b.id != a.id
@@ -345,6 +351,7 @@ impl Inputs {
             if b.iam != a.iam {
                 changed.sc = true;
                 changed.any = true;
+                sc_accounts.insert(an);
             }
             for ((br, b), (ar, a)) in b.regions.iter().zip(&a.regions) {
                 if br != ar {
@@ -354,6 +361,9 @@ impl Inputs {
                 let ram = b.ram != a.ram || b.ib != a.ib || b.kms_keys != a.kms_keys;
                 changed.sc |= sc;
                 changed.ram |= ram;
+                if sc {
+                    sc_accounts.insert(an);
+                }
                 if sc || ram || b.usage != a.usage {
                     changed.any = true;
                     regions.insert((an, ar));
@@ -363,6 +373,8 @@ impl Inputs {
         Changed {
             inputs: changed,
             regions: Some(regions),
+            sc_accounts: Some(sc_accounts),
+            sc_scope: None,
         }
     }
 }
@@ -372,20 +384,46 @@ impl Inputs {
 /// organizations and common account parts (`None` otherwise: everything counts as changed).
 /// The quota invariants of one Region view (usage, quotas, structural limits) read that view
 /// alone, so from a clean `before` only the changed views can break them.
+///
+/// Likewise the accounts whose Service Catalog views or IAM principals differ (`sc_accounts`),
+/// and from those the accounts whose Service Catalog invariants can find something else after
+/// than before (`sc_scope`, see `scope.rs`), which are all a step from a clean observation can
+/// break.
 #[derive(Debug)]
 struct Changed<'o> {
     inputs: Inputs,
     regions: Option<BTreeSet<(&'o Name, &'o Region)>>,
+    sc_accounts: Option<BTreeSet<&'o Name>>,
+    sc_scope: Option<BTreeSet<&'o Name>>,
 }
 
-impl Changed<'_> {
+impl<'o> Changed<'o> {
     /// Everything, or nothing, as changed.
     fn all_or_none(changed: Inputs) -> Self {
         Changed {
             inputs: changed,
             regions: None,
+            sc_accounts: None,
+            sc_scope: None,
         }
     }
+
+    /// Finds the accounts whose Service Catalog invariants to re-check (`sc_scope`), from the
+    /// readers of `after`, when the changed accounts are known and the Service Catalog inputs
+    /// changed.
+    fn scope_sc(&mut self, readers: &scope::Readers, before: &Observation, after: &'o Observation) {
+        if let (true, Some(accounts)) = (self.inputs.sc, &self.sc_accounts) {
+            self.sc_scope = Some(readers.scope(before, after, accounts));
+        }
+    }
+}
+
+/// What the checker keeps in a [`Memo`] from one step to the next: the index of the last
+/// observation checked and, from a clean start, its readers (both of the same observation).
+#[derive(Debug)]
+struct Kept {
+    index: index::Indexed,
+    readers: Option<scope::Readers>,
 }
 
 /// The same violation found twice (by the state and the step part) is reported once.

@@ -27,10 +27,42 @@ use std::fmt;
 // State
 // ---------------------------------------------------------------------------------------------
 
-/// The Service Catalog state invariants.
-pub(crate) fn check_state(cx: &Cx<'_>, ix: &Index<'_>, out: &mut Vec<Violation>) {
-    let mut pp_names: BTreeMap<(&Name, &Name), &Region> = BTreeMap::new();
-    for (account, av, region, r) in regions(ix.obs) {
+/// The Service Catalog state invariants, of every account or (`scope`) of those accounts only.
+/// Each account's invariants are checked apart, in the order of the accounts, so the findings
+/// of a scope are those of the whole check for its accounts, in the same order (which accounts
+/// a step can change is `scope.rs`).
+pub(crate) fn check_state(
+    cx: &Cx<'_>,
+    ix: &Index<'_>,
+    scope: Option<&BTreeSet<&Name>>,
+    out: &mut Vec<Violation>,
+) {
+    match scope {
+        None => {
+            for (account, av) in &ix.obs.accounts {
+                account_state(cx, ix, account, av, out);
+            }
+        }
+        Some(scope) => {
+            for name in scope {
+                if let Some((account, av)) = ix.obs.accounts.get_key_value(*name) {
+                    account_state(cx, ix, account, av, out);
+                }
+            }
+        }
+    }
+}
+
+/// The Service Catalog state invariants of one account, in each of its Regions.
+fn account_state(
+    cx: &Cx<'_>,
+    ix: &Index<'_>,
+    account: &Name,
+    av: &AccountView,
+    out: &mut Vec<Violation>,
+) {
+    let mut pp_names: BTreeMap<&Name, &Region> = BTreeMap::new();
+    for (region, r) in &av.regions {
         for p in &r.sc.portfolios {
             local_portfolio(cx, ix, account, region, p, out);
         }
@@ -40,7 +72,7 @@ pub(crate) fn check_state(cx: &Cx<'_>, ix: &Index<'_>, out: &mut Vec<Violation>)
         pending(cx, ix, account, region, r, out);
         launch_paths(cx, ix, account, av, region, &r.sc.launch_paths, out);
         for pp in &r.sc.provisioned_products {
-            if let Some(other) = pp_names.insert((account, &pp.name), region) {
+            if let Some(other) = pp_names.insert(&pp.name, region) {
                 out.push(
                     Violation::new(
                         I::Inv10,
