@@ -340,9 +340,11 @@ pub(crate) fn candidate_shares<'w>(
     world: &'w World,
     account: &Name,
     with_invitations: bool,
-) -> BTreeSet<&'w Name> {
+) -> Vec<&'w Name> {
     let ix = &world.ram.index;
-    let mut out: BTreeSet<&Name> = BTreeSet::new();
+    // Gathered in a vector, then sorted and deduplicated: the order and the names of a set,
+    // without a set node per name.
+    let mut out: Vec<&Name> = Vec::new();
     out.extend(ix.by_account.get(account).into_iter().flatten());
     out.extend(ix.by_retained.get(account).into_iter().flatten());
     for node in nodes_of(world, account) {
@@ -354,6 +356,8 @@ pub(crate) fn candidate_shares<'w>(
         // left out by every caller, which looks each candidate up.
         out.extend(ix.shares_inviting(account));
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 

@@ -98,8 +98,9 @@ pub(crate) fn received_shares(
     principal: Option<&Principal>,
     region: &Region,
 ) -> Vec<ReceivedShareView> {
-    let mut out = Vec::new();
-    for name in access::candidate_shares(world, account, true) {
+    let candidates = access::candidate_shares(world, account, true);
+    let mut out = Vec::with_capacity(candidates.len());
+    for name in candidates {
         let Some(share) = world.ram.shares.get(name) else {
             continue;
         };

@@ -171,7 +171,7 @@ fn add_entities(
         access::validate(world, p)?;
     }
     // Stage 4: organization sharing and membership, and how each principal starts.
-    let mut starts = Vec::new();
+    let mut starts = Vec::with_capacity(principals.len());
     for p in principals {
         match share.principals.get(p) {
             Some(a) if a.status.is_live() => continue,
@@ -250,7 +250,7 @@ fn add_entities(
         };
         share.resources.insert(arn, ResourceAssoc { key, status });
     }
-    let mut to_invite = Vec::new();
+    let mut to_invite = Vec::with_capacity(starts.len());
     for (p, start, assoc) in starts {
         if let Start::Invite(receiver) = start {
             to_invite.push((p.clone(), receiver));
