@@ -225,7 +225,12 @@ impl Checker {
         };
         let mut out = Vec::new();
         state_of(&cx, a, changed, &mut out);
-        let s = step::Step::new(b, call, outcome, a);
+        let sc_scope = changed
+            .sc_accounts
+            .as_ref()
+            .filter(|_| b.problems.is_empty() && a.problems.is_empty())
+            .map(|accounts| scope::StepScope::new(b.obs, a.obs, accounts));
+        let s = step::Step::new(b, call, outcome, a).with_sc_scope(sc_scope.as_ref());
         step::check(&cx, &s, &mut out);
         sc::check_step(&cx, &s, &mut out);
         ram::check_step(&cx, &s, &mut out);

@@ -7,9 +7,10 @@
 //! (SC-05, SC-55) and the accounts an organization node share covers (ORG-11).
 
 use super::arn::{self, LaunchRole};
-use super::index::{Index, Loc, Visible, regions};
+use super::index::{Index, Loc, Visible};
 use super::org::Node;
 use super::render::{self, list};
+use super::scope::StepScope;
 use super::step::Step;
 use super::{Cx, InvariantId as I, Violation};
 use sharesim_core::observe::{
@@ -1186,16 +1187,46 @@ fn paid_by_role(
 
 type PpKey<'o> = (&'o Name, &'o Name);
 
+/// The provisioned products of every account, or of the accounts of the step's scope.
 fn provisioned<'o>(
     ix: &Index<'o>,
+    scope: Option<&StepScope<'_>>,
 ) -> BTreeMap<PpKey<'o>, (&'o Region, &'o ProvisionedProductView)> {
     let mut m = BTreeMap::new();
-    for (account, _, region, r) in regions(ix.obs) {
-        for pp in &r.sc.provisioned_products {
-            m.insert((account, &pp.name), (region, pp));
+    let mut add = |account: &'o Name, av: &'o AccountView| {
+        for (region, r) in &av.regions {
+            for pp in &r.sc.provisioned_products {
+                m.insert((account, &pp.name), (region, pp));
+            }
+        }
+    };
+    match scope {
+        None => {
+            for (account, av) in &ix.obs.accounts {
+                add(account, av);
+            }
+        }
+        Some(scope) => {
+            for name in &scope.accounts {
+                if let Some((account, av)) = ix.obs.accounts.get_key_value(*name) {
+                    add(account, av);
+                }
+            }
         }
     }
     m
+}
+
+/// The entries of a map by name, all of them or (`scope`) those of these names, in the order
+/// of their names either way.
+fn by_name<'m, 'o, T>(
+    map: &'m BTreeMap<&'o Name, T>,
+    scope: Option<&'m BTreeSet<&Name>>,
+) -> Box<dyn Iterator<Item = (&'m &'o Name, &'m T)> + 'm> {
+    match scope {
+        None => Box::new(map.iter()),
+        Some(names) => Box::new(names.iter().filter_map(|n| map.get_key_value(*n))),
+    }
 }
 
 /// The Service Catalog step invariants.
@@ -1210,8 +1241,8 @@ pub(crate) fn check_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>
 
 /// PROVISIONED-SURVIVE, INV-10 and INV-09 from before to after.
 fn provisioned_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
-    let before = provisioned(s.before);
-    let after = provisioned(s.after);
+    let before = provisioned(s.before, s.sc_scope);
+    let after = provisioned(s.after, s.sc_scope);
     let op = s.call.op.kind().name();
     for (key, (region, pp)) in &before {
         let (account, name) = key;
@@ -1374,21 +1405,27 @@ fn provisioned_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
 
 /// INV-05: nobody but the owner changes an imported portfolio's products or constraints.
 fn owner_state_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
-    let imported: BTreeSet<&Name> = s
-        .before
-        .imports
-        .keys()
-        .chain(s.after.imports.keys())
-        .map(|(_, p)| *p)
-        .collect();
-    for (name, b) in &s.before.portfolios {
-        if !imported.contains(name) || s.call.account == *b.account {
+    // Which portfolios are imported, found only when a portfolio changed.
+    let mut imported: Option<BTreeSet<&Name>> = None;
+    for (name, b) in by_name(&s.before.portfolios, s.sc_scope.map(|x| &x.portfolios)) {
+        if s.call.account == *b.account {
             continue;
         }
         let Some(a) = s.after.portfolios.get(name) else {
             continue;
         };
-        if a.item.products != b.item.products || a.item.constraints != b.item.constraints {
+        if a.item.products == b.item.products && a.item.constraints == b.item.constraints {
+            continue;
+        }
+        let imported = imported.get_or_insert_with(|| {
+            s.before
+                .imports
+                .keys()
+                .chain(s.after.imports.keys())
+                .map(|(_, p)| *p)
+                .collect()
+        });
+        if imported.contains(name) {
             out.push(
                 Violation::new(
                     I::Inv05,
@@ -1410,7 +1447,7 @@ fn owner_state_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
 /// INV-11 for portfolios and products.
 fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     let op = s.call.op.kind().name();
-    for (name, b) in &s.before.portfolios {
+    for (name, b) in by_name(&s.before.portfolios, s.sc_scope.map(|x| &x.portfolios)) {
         if s.after.portfolios.contains_key(name) {
             continue;
         }
@@ -1456,7 +1493,7 @@ fn deletions_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
             );
         }
     }
-    for (name, b) in &s.before.products {
+    for (name, b) in by_name(&s.before.products, s.sc_scope.map(|x| &x.products)) {
         if s.after.products.contains_key(name) {
             continue;
         }
@@ -1508,12 +1545,12 @@ fn ownership_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
             )
         })
     }
-    for (name, b) in &s.before.portfolios {
+    for (name, b) in by_name(&s.before.portfolios, s.sc_scope.map(|x| &x.portfolios)) {
         if let Some(a) = s.after.portfolios.get(name) {
             out.extend(moved("portfolio", name, b, a));
         }
     }
-    for (name, b) in &s.before.products {
+    for (name, b) in by_name(&s.before.products, s.sc_scope.map(|x| &x.products)) {
         if let Some(a) = s.after.products.get(name) {
             out.extend(moved("product", name, b, a));
         }
@@ -1562,7 +1599,11 @@ fn has_org_import(ix: &Index<'_>, account: &Name, portfolio: &Name) -> bool {
 fn coverage_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     let op = s.call.op.kind();
     let org_call = op.service() == sharesim_core::op::ServiceKind::Organizations;
+    let scoped = |x: &Name| s.sc_scope.is_none_or(|sc| sc.accounts.contains(x));
     for ((x, pname), imp) in &s.before.imports {
+        if !scoped(x) {
+            continue;
+        }
         if !imp
             .item
             .share_types
@@ -1635,7 +1676,7 @@ fn coverage_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     if !cx.strict() {
         return;
     }
-    for (pname, p) in &s.after.portfolios {
+    for (pname, p) in by_name(&s.after.portfolios, s.sc_scope.map(|x| &x.portfolios)) {
         let owner = p.account;
         if !sc_enabled(s.after, owner) {
             continue;

@@ -190,3 +190,52 @@ impl Readers {
         out
     }
 }
+
+/// What a step changed of the Service Catalog views, for the Service Catalog step invariants
+/// (`sc::check_step`): the accounts whose Service Catalog views or IAM principals differ, and
+/// the names of the portfolios and products they list before or after. Those invariants compare
+/// the entries of before and after, by name (portfolios, products) or by account (imports,
+/// provisioned products), and read the organizations, which are then unchanged
+/// (`Inputs::between`); with no duplicate in either index (each name one entry), an entry that
+/// is neither listed by one of these accounts nor named by them is the same before and after,
+/// and none of those invariants finds anything in an entry that did not change. So visiting only
+/// these entries, in the same order, finds what visiting all of them finds.
+#[derive(Debug)]
+pub(crate) struct StepScope<'o> {
+    /// The accounts whose Service Catalog views or IAM principals changed.
+    pub accounts: BTreeSet<&'o Name>,
+    /// The portfolios those accounts list, before or after.
+    pub portfolios: BTreeSet<&'o Name>,
+    /// The products those accounts list, before or after.
+    pub products: BTreeSet<&'o Name>,
+}
+
+impl<'o> StepScope<'o> {
+    /// The scope of the step from `before` to `after` that changed the Service Catalog views or
+    /// IAM principals of `changed` (and nothing of the organizations or the accounts' common
+    /// parts).
+    pub fn new(
+        before: &'o Observation,
+        after: &'o Observation,
+        changed: &BTreeSet<&Name>,
+    ) -> StepScope<'o> {
+        let mut s = StepScope {
+            accounts: BTreeSet::new(),
+            portfolios: BTreeSet::new(),
+            products: BTreeSet::new(),
+        };
+        for name in changed {
+            for obs in [before, after] {
+                let Some((account, av)) = obs.accounts.get_key_value(*name) else {
+                    continue;
+                };
+                s.accounts.insert(account);
+                for r in av.regions.values() {
+                    s.portfolios.extend(r.sc.portfolios.iter().map(|p| &p.name));
+                    s.products.extend(r.sc.products.iter().map(|p| &p.name));
+                }
+            }
+        }
+        s
+    }
+}

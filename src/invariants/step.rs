@@ -3,6 +3,7 @@
 
 use super::index::{Index, Loc};
 use super::render;
+use super::scope::StepScope;
 use super::{Cx, InvariantId, Violation};
 use crate::step::StepOutcome;
 use serde::Serialize;
@@ -20,6 +21,9 @@ pub(crate) struct Step<'a, 'o> {
     pub gone_ib: Vec<(&'o str, Loc<'o, IbResourceView>)>,
     /// The Image Builder resources of `after` that `before` did not have, by ARN.
     pub new_ib: Vec<(&'o str, Loc<'o, IbResourceView>)>,
+    /// The entries the Service Catalog step invariants need to visit, when known to be fewer
+    /// than all (`None`: all of them).
+    pub sc_scope: Option<&'a StepScope<'o>>,
 }
 
 impl<'a, 'o> Step<'a, 'o> {
@@ -38,7 +42,15 @@ impl<'a, 'o> Step<'a, 'o> {
             after,
             gone_ib: before.ib.missing_from(&after.ib),
             new_ib: after.ib.missing_from(&before.ib),
+            sc_scope: None,
         }
+    }
+
+    /// The same step, whose Service Catalog step invariants visit only the entries of `scope`.
+    #[must_use]
+    pub fn with_sc_scope(mut self, scope: Option<&'a StepScope<'o>>) -> Self {
+        self.sc_scope = scope;
+        self
     }
 
     /// Whether the call succeeded.

@@ -348,7 +348,8 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
 fn the_scoped_state_check_equals_the_full_one_on_every_fault() {
     // From a clean observation the explorer's check (`Checker::check_step_memo`) re-checks the
     // Service Catalog state invariants only for the accounts whose views changed and those that
-    // read what they list (`invariants/scope.rs`). On many seeds of the reference model and of
+    // read what they list, and visits in the Service Catalog step invariants only the entries
+    // of the accounts whose views changed (`invariants/scope.rs`). On many seeds of the reference model and of
     // every fault of the zoo, on the five-account world and a sixteen-account one, every
     // changing step from a clean observation is checked the explorer's way (partial
     // observations sharing the unchanged views, the memo kept from step to step) and in full,
