@@ -21,12 +21,8 @@ mod common;
 #[path = "common/cpu.rs"]
 mod cpu;
 
-use arbitrary::Unstructured;
 use divan::counter::ItemsCount;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
-use sharesim::explore::{self, BYTES_PER_CALL, CheckMode, Options};
-use sharesim::generate::{Gen, Swarm};
+use sharesim::explore::{self, CheckMode, Episode, Options};
 use sharesim::step::StepOutcome;
 use sharesim_core::{Call, Observation, World, WorldSpec};
 use std::sync::OnceLock;
@@ -104,17 +100,9 @@ fn start(size: &str) -> &'static (World, WorldSpec) {
 
 /// The generated calls of one episode from `seed` (generation needs no world).
 fn calls(spec: &WorldSpec, seed: u64, steps: usize) -> Vec<Call> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut generator = Gen::for_world(spec, Swarm::from_seed(seed));
-    let mut buf = [0u8; BYTES_PER_CALL];
-    let mut out = Vec::with_capacity(steps);
-    for _ in 0..steps {
-        rng.fill_bytes(&mut buf);
-        if let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) {
-            out.push(call);
-        }
-    }
-    out
+    Episode::new(spec, seed, None, steps)
+        .map(|(_, call)| call)
+        .collect()
 }
 
 /// One episode of the explorer (`explore::explore_from`: generate, apply, observe, check) from
@@ -179,14 +167,8 @@ fn explore_apply_only(bencher: divan::Bencher, size: &str) {
         .with_inputs(|| world.clone())
         .bench_local_values(|mut world: World| {
             seed += 1;
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let mut generator = Gen::for_world(spec, Swarm::from_seed(seed));
-            let mut buf = [0u8; BYTES_PER_CALL];
-            for _ in 0..steps {
-                rng.fill_bytes(&mut buf);
-                if let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) {
-                    divan::black_box(world.apply(&call));
-                }
+            for (_, call) in Episode::new(spec, seed, None, steps) {
+                divan::black_box(world.apply(&call));
             }
             world
         });

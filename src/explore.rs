@@ -4,7 +4,10 @@
 //! A run is defined entirely by its seed: a ChaCha8 generator (portable and stable across `rand`
 //! versions, unlike `StdRng`) fills a buffer per call, and [`crate::generate::Gen`] turns it into the
 //! call through `arbitrary::Unstructured`, the same way libFuzzer's bytes are turned into calls
-//! by the `ops` target. The swarm profile is derived from the seed too (or pinned). The same
+//! by the `ops` target. The swarm profiles are derived from the seed too: a new one every
+//! [`PHASE`](crate::generate::swarm::PHASE) calls over a world that keeps its state, so that a
+//! bug needing several groups of operations can get them in turn (or one profile is pinned for
+//! the whole run). The same
 //! seed gives the same calls, the same outcomes and the same report, byte for byte; the
 //! determinism audit ([`audit`]) checks exactly that, step by step.
 
@@ -36,8 +39,11 @@ pub fn reference(spec: &WorldSpec) -> World {
 pub struct Failure {
     /// The seed of the run.
     pub seed: u64,
-    /// The swarm profile of the run.
+    /// The swarm profile in force at the failing step.
     pub swarm: Swarm,
+    /// Whether the profile was pinned for the whole run; otherwise it is the one of the seed's
+    /// schedule at the failing step ([`Swarm::of_seed_at`]).
+    pub pinned: bool,
     /// The 1-based step that failed.
     pub step: usize,
     /// The calls applied, the failing one last.
@@ -54,6 +60,16 @@ impl Failure {
     /// The failing call's kind.
     pub fn kind(&self) -> Option<OpKind> {
         self.calls.last().map(|c| c.op.kind())
+    }
+
+    /// The profile for people: a pinned one as it parses back (`sc-only`), one of a seed's
+    /// schedule with its phase (`0a410, phase 3`).
+    pub fn profile(&self) -> String {
+        if self.pinned {
+            self.swarm.to_string()
+        } else {
+            format!("{}, phase {}", self.swarm, Swarm::phase_of(self.step))
+        }
     }
 
     /// The deduplication signature: invariant, op kind and outcome
@@ -206,7 +222,7 @@ pub fn signature(invariant: &str, kind: Option<OpKind>, outcome: &StepOutcome) -
 pub struct Report {
     /// The seed.
     pub seed: u64,
-    /// The swarm profile.
+    /// The swarm profile of the first step (a pinned profile, or phase 0 of the seed's).
     pub swarm: Swarm,
     /// Calls applied.
     pub steps: usize,
@@ -232,7 +248,8 @@ pub struct Options {
     pub seed: u64,
     /// Calls to generate.
     pub steps: usize,
-    /// A pinned swarm profile; derived from the seed when absent.
+    /// A profile pinned for the whole run; when absent, the seed's own schedule, a new
+    /// profile every [`PHASE`](crate::generate::swarm::PHASE) calls.
     pub swarm: Option<Swarm>,
     /// Record a hash of each step's outcome and observation (the determinism audit).
     pub hashes: bool,
@@ -612,6 +629,63 @@ fn confirm_from(
     Err(Box::new(report))
 }
 
+/// The calls of one seed's episode with their 1-based steps: the explorer's call stream, for
+/// the explorer itself and for the tests and benches that need the same calls.
+///
+/// Each step fills [`BYTES_PER_CALL`] bytes from the seed's ChaCha8 stream and the generator
+/// turns them into a call; a step whose bytes decode to nothing is skipped (it keeps its
+/// number). An unpinned episode switches to the next profile of the seed's schedule every
+/// [`PHASE`](crate::generate::swarm::PHASE) steps ([`Swarm::of_seed_at`]).
+#[derive(Debug, Clone)]
+pub struct Episode {
+    seed: u64,
+    pinned: bool,
+    steps: usize,
+    step: usize,
+    rng: ChaCha8Rng,
+    generator: Gen,
+}
+
+impl Episode {
+    /// The first `steps` steps of `seed`, under a pinned profile or the seed's own schedule.
+    pub fn new(spec: &WorldSpec, seed: u64, swarm: Option<Swarm>, steps: usize) -> Episode {
+        let first = swarm.unwrap_or_else(|| Swarm::of_seed_at(seed, 1));
+        Episode {
+            seed,
+            pinned: swarm.is_some(),
+            steps,
+            step: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            generator: Gen::for_world(spec, first),
+        }
+    }
+
+    /// The profile in force at the last step returned.
+    pub fn swarm(&self) -> Swarm {
+        self.generator.swarm()
+    }
+}
+
+impl Iterator for Episode {
+    type Item = (usize, Call);
+
+    fn next(&mut self) -> Option<(usize, Call)> {
+        let mut buf = [0u8; BYTES_PER_CALL];
+        while self.step < self.steps {
+            self.step += 1;
+            if !self.pinned && Swarm::phase_of(self.step) != Swarm::phase_of(self.step - 1) {
+                self.generator
+                    .set_swarm(Swarm::of_seed_at(self.seed, self.step));
+            }
+            self.rng.fill_bytes(&mut buf);
+            if let Ok(call) = self.generator.next_call(&mut Unstructured::new(&buf)) {
+                return Some((self.step, call));
+            }
+        }
+        None
+    }
+}
+
 /// Explores one seed in its mode; says whether the final observation was the one assumed, and
 /// (incremental mode) gives the last checkpoint.
 fn explore_once(
@@ -620,23 +694,16 @@ fn explore_once(
     spec: &WorldSpec,
     start: &dyn Fn() -> World,
 ) -> (Report, bool, Option<Checkpoint>) {
-    let swarm = opts.swarm.unwrap_or_else(|| Swarm::from_seed(opts.seed));
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let mut generator = Gen::for_world(spec, swarm);
+    let mut episode = Episode::new(spec, opts.seed, opts.swarm, opts.steps);
     let mut stepper = Stepper::new(start(), opts.check, checker);
     let mut report = Report {
         seed: opts.seed,
-        swarm,
+        swarm: episode.swarm(),
         ..Report::default()
     };
     let mut calls = Vec::new();
     let mut checkpoint: Option<Checkpoint> = None;
-    let mut buf = [0u8; BYTES_PER_CALL];
-    for step in 1..=opts.steps {
-        rng.fill_bytes(&mut buf);
-        let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-            continue;
-        };
+    while let Some((step, call)) = episode.next() {
         report.steps += 1;
         report.kinds.insert(call.op.kind());
         let stepped = stepper.step(&call);
@@ -649,7 +716,8 @@ fn explore_once(
             report.fault_at = stepper.fault_at;
             report.failure = Some(Failure {
                 seed: opts.seed,
-                swarm,
+                swarm: episode.swarm(),
+                pinned: opts.swarm.is_some(),
                 step,
                 calls,
                 invariant,
@@ -708,7 +776,10 @@ fn replay_full(
     let mut report = incremental;
     report.failure = Some(Failure {
         seed: opts.seed,
-        swarm: report.swarm,
+        swarm: opts
+            .swarm
+            .unwrap_or_else(|| Swarm::of_seed_at(opts.seed, steps)),
+        pinned: opts.swarm.is_some(),
         step: steps,
         calls: Vec::new(),
         invariant: "NO-SIDE-EFFECT".to_owned(),

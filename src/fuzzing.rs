@@ -184,6 +184,7 @@ pub fn ops_on(input: &OpsInput, model: explore::Model) -> Result<(), Box<Failure
         Some((step, invariant, message, outcome)) => Err(Box::new(Failure {
             seed: 0,
             swarm: input.swarm,
+            pinned: true,
             step,
             calls: input.calls.get(..step).unwrap_or(&input.calls).to_vec(),
             invariant,

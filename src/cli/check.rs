@@ -323,7 +323,7 @@ fn shrunk_scenario(args: &Args, f: &explore::Failure) -> ShrinkReport {
     let provenance = regression::Provenance {
         driver: "explorer".to_owned(),
         seed: f.seed.to_string(),
-        swarm: f.swarm.to_string(),
+        swarm: f.profile(),
     };
     match regression::shrink_and_write(
         regression::Failing {

@@ -8,12 +8,13 @@ use crate::shrink::Shrunk;
 use serde::Serialize;
 
 /// The command that replays an explorer failure: the seed for exactly as many steps as it took,
-/// with every option that changes what the explorer generates or which model it runs.
+/// with every option that changes what the explorer generates or which model it runs. A seed's
+/// own schedule of profiles follows from the seed; only a pinned profile is named.
 pub fn reproduce(f: &Failure, episode: usize, fault: Option<&str>, strict: bool) -> String {
-    let mut line = format!(
-        "sharesim fuzz --seed {} --steps {} --swarm {}",
-        f.seed, f.step, f.swarm
-    );
+    let mut line = format!("sharesim fuzz --seed {} --steps {}", f.seed, f.step);
+    if f.pinned {
+        line.push_str(&format!(" --swarm {}", f.swarm));
+    }
     if episode != crate::explore::EPISODE {
         line.push_str(&format!(" --episode {episode}"));
     }
@@ -52,7 +53,7 @@ impl FailureReport {
     pub fn new(f: &Failure, reproduce: String) -> FailureReport {
         FailureReport {
             seed: f.seed,
-            swarm: f.swarm.to_string(),
+            swarm: f.profile(),
             step: f.step,
             invariant: f.invariant.clone(),
             op: f.kind().map(|k| k.name()),

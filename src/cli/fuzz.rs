@@ -32,8 +32,9 @@ pub struct Args {
     /// Step budget over all seeds (reproducible, unlike a time budget).
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Pin a swarm profile: a name (all, sc-only, ram-ib, no-reads, grow) or a hex mask of
-    /// switched-off groups as printed by a run. Each seed derives its own when absent.
+    /// Pin a swarm profile for the whole run: a name (all, sc-only, ram-ib, no-reads, grow) or
+    /// a hex mask of switched-off groups as printed by a run. When absent, each seed derives
+    /// its own schedule: a new profile every 125 calls.
     #[arg(long, value_parser = Swarm::parse)]
     pub swarm: Option<Swarm>,
     /// Calls per seed (at least 1).
@@ -179,7 +180,7 @@ pub fn main(args: &Args) -> i32 {
     );
     if !json {
         println!(
-            "FAILED seed {} swarm={} step {}: {} on {} ({})\n  {}",
+            "FAILED seed {} (swarm {}) step {}: {} on {} ({})\n  {}",
             failure.seed,
             failure.swarm,
             failure.step,
@@ -194,7 +195,7 @@ pub fn main(args: &Args) -> i32 {
     let provenance = Provenance {
         driver: "explorer".to_owned(),
         seed: f.seed.to_string(),
-        swarm: f.swarm.to_string(),
+        swarm: f.profile(),
     };
     let dir = (!args.no_write).then_some(args.out.as_path());
     let spec = explore::world_spec();

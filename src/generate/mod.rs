@@ -256,6 +256,29 @@ impl Gen {
 
     /// A generator for a given world.
     pub fn for_world(spec: &WorldSpec, swarm: Swarm) -> Gen {
+        let mut g = Gen {
+            swarm,
+            accounts: spec.accounts.clone(),
+            regions: spec.regions.clone(),
+            kinds: Vec::new(),
+            total: 0,
+            on: BTreeSet::new(),
+            pending: VecDeque::new(),
+            pools: BTreeMap::new(),
+            versions: BTreeMap::new(),
+            ib: Vec::new(),
+            offers: BTreeMap::new(),
+            assoc: Vec::new(),
+            counters: BTreeMap::new(),
+        };
+        g.set_swarm(swarm);
+        g
+    }
+
+    /// Switches the swarm profile and keeps the pools, so that later calls go on naming what
+    /// earlier ones created (a seed's phases, [`Swarm::of_seed_at`]). Chain calls still pending
+    /// whose kind the new profile switches off are dropped.
+    pub fn set_swarm(&mut self, swarm: Swarm) {
         let mut kinds = Vec::new();
         let mut total = 0u32;
         for kind in OpKind::all() {
@@ -271,22 +294,11 @@ impl Gen {
                 kinds.push((kind, total));
             }
         }
-        let on = kinds.iter().map(|(k, _)| *k).collect();
-        Gen {
-            swarm,
-            accounts: spec.accounts.clone(),
-            regions: spec.regions.clone(),
-            kinds,
-            total,
-            on,
-            pending: VecDeque::new(),
-            pools: BTreeMap::new(),
-            versions: BTreeMap::new(),
-            ib: Vec::new(),
-            offers: BTreeMap::new(),
-            assoc: Vec::new(),
-            counters: BTreeMap::new(),
-        }
+        self.on = kinds.iter().map(|(k, _)| *k).collect();
+        self.pending.retain(|c| self.on.contains(&c.op.kind()));
+        self.swarm = swarm;
+        self.kinds = kinds;
+        self.total = total;
     }
 
     /// The swarm profile.
@@ -1969,6 +1981,35 @@ mod tests {
         assert!(calls.iter().any(|c| matches!(&c.op,
             Op::CreateImageRecipe { components, .. }
                 if components.iter().any(|r| r.owner.as_ref().is_some_and(|o| *o != c.account)))));
+    }
+
+    #[test]
+    fn a_switched_profile_takes_effect_at_once_and_keeps_the_pools() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut buf = [0u8; 128];
+        let mut g = Gen::new(Swarm::ALL);
+        for _ in 0..400 {
+            rng.fill_bytes(&mut buf);
+            g.next_call(&mut Unstructured::new(&buf)).unwrap();
+        }
+        let created = g.pools.clone();
+        let sc = Swarm::parse("sc-only").unwrap();
+        g.set_swarm(sc);
+        assert_eq!(g.swarm(), sc);
+        assert_eq!(
+            g.pools, created,
+            "switching profile keeps what earlier calls created"
+        );
+        for _ in 0..400 {
+            rng.fill_bytes(&mut buf);
+            let call = g.next_call(&mut Unstructured::new(&buf)).unwrap();
+            // No call of a switched-off group, not even one left pending by a chain.
+            assert!(sc.enabled(group(call.op.kind())), "{:?}", call.op);
+        }
+        assert_eq!(
+            g.enabled_kinds().collect::<Vec<_>>(),
+            Gen::new(sc).enabled_kinds().collect::<Vec<_>>()
+        );
     }
 
     #[test]

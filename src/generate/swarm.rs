@@ -62,6 +62,16 @@ pub const NAMED: &[(&str, &[Group])] = &[
 /// The probability, in quarters, that a seed gets a random profile rather than `all`.
 const RANDOM_PROFILE_QUARTERS: u64 = 3;
 
+/// Calls per phase of a seed's own schedule ([`Swarm::of_seed_at`]).
+///
+/// Measured (docs/PERFORMANCE.md §3, "Swarm phases"): with one profile per 1,000-call episode,
+/// a fault that needs several groups gets them only from a seed whose profile has all of them
+/// on; with a new profile every 125 calls over a world that keeps its state, a fault needs each
+/// group on in some phase, in the order its calls must come (build a share under one profile,
+/// remove it under another). 125 calls found the eleven faults of the zoo sooner than 100, 150,
+/// 200, 250 or no phases at all.
+pub const PHASE: usize = 125;
+
 impl Swarm {
     /// Everything on.
     pub const ALL: Swarm = Swarm { off: 0 };
@@ -105,6 +115,20 @@ impl Swarm {
             }
         }
         Swarm { off }
+    }
+
+    /// The profile of an unpinned seed at its 1-based `step`: the seed's schedule switches
+    /// profile every [`PHASE`] calls. Phase 0 is [`Swarm::from_seed`]; phase `k` draws from
+    /// the seed mixed with `k`, by the same rule (a quarter `all`, otherwise each group off
+    /// with probability 1/4).
+    pub fn of_seed_at(seed: u64, step: usize) -> Swarm {
+        let phase = (step.max(1) - 1) / PHASE;
+        Swarm::from_seed(seed ^ (phase as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+    }
+
+    /// The phase of a 1-based step in a seed's schedule.
+    pub fn phase_of(step: usize) -> usize {
+        (step.max(1) - 1) / PHASE
     }
 
     /// Parses a profile: a name of [`NAMED`], or a hex bitmask with or without `swarm=` / `0x`.
@@ -173,6 +197,29 @@ mod tests {
         let profiles: std::collections::BTreeSet<Swarm> = (0..64).map(Swarm::from_seed).collect();
         assert!(profiles.contains(&Swarm::ALL));
         assert!(profiles.len() > 20, "{profiles:?}");
+    }
+
+    #[test]
+    fn a_seed_switches_profile_only_at_phase_boundaries() {
+        for seed in 0..32 {
+            assert_eq!(Swarm::of_seed_at(seed, 1), Swarm::from_seed(seed));
+            assert_eq!(Swarm::of_seed_at(seed, PHASE), Swarm::from_seed(seed));
+            for k in 1..8 {
+                let first = Swarm::of_seed_at(seed, k * PHASE + 1);
+                assert_eq!(
+                    Swarm::of_seed_at(seed, (k + 1) * PHASE),
+                    first,
+                    "seed {seed}"
+                );
+                assert_eq!(Swarm::phase_of(k * PHASE + 1), k);
+                assert_eq!(Swarm::phase_of(k * PHASE), k - 1);
+            }
+        }
+        // The phases of one seed differ: a schedule is not one profile repeated.
+        let phases: std::collections::BTreeSet<Swarm> = (0..8)
+            .map(|k| Swarm::of_seed_at(3, k * PHASE + 1))
+            .collect();
+        assert!(phases.len() > 3, "{phases:?}");
     }
 
     #[test]

@@ -45,14 +45,13 @@ fn fixed_seeds_find_no_violation() {
         if let Some(f) = report.failure {
             panic!(
                 "seed {seed} (swarm {}) fails at step {}: {} ({})\n{}\nreproduce and shrink: \
-                 cargo run -- fuzz --seed {seed} --steps {} --swarm {}",
-                f.swarm,
+                 cargo run -- fuzz --seed {seed} --steps {}",
+                f.profile(),
                 f.step,
                 f.invariant,
                 f.signature(),
                 f.message,
                 f.step,
-                f.swarm
             );
         }
         assert_eq!(report.steps, steps(), "seed {seed} generated fewer calls");
@@ -105,6 +104,68 @@ fn a_seed_is_a_pure_function_of_its_options() {
     assert_eq!(a.kinds, b.kinds);
     assert_eq!(a.rules_hit, b.rules_hit);
     assert_eq!(a.swarm.to_string(), "sc-only");
+}
+
+#[test]
+fn an_unpinned_seed_switches_profile_by_phase_and_a_pinned_one_does_not() {
+    use sharesim::generate::Swarm;
+    use sharesim::generate::swarm::PHASE;
+    use sharesim::generate::weights::group;
+    let steps = 8 * PHASE;
+    // A seed whose first profile switches some group off.
+    let seed = (0..64)
+        .find(|s| Swarm::from_seed(*s) != Swarm::ALL)
+        .unwrap();
+    let first = Swarm::from_seed(seed);
+    let phased = explore::explore(seed, steps, &NoChecks);
+    assert_eq!(phased.swarm, first);
+    assert!(
+        phased.kinds.iter().any(|k| !first.enabled(group(*k))),
+        "seed {seed}: no call outside its first profile {first} in {steps} calls"
+    );
+    let pinned = explore::explore_with(
+        &Options {
+            swarm: Some(first),
+            ..Options::new(seed, steps)
+        },
+        &NoChecks,
+        &explore::reference,
+    );
+    for kind in &pinned.kinds {
+        assert!(
+            first.enabled(group(*kind)),
+            "seed {seed}: {kind:?} under {first}"
+        );
+    }
+}
+
+#[test]
+fn a_failure_in_a_later_phase_reproduces_from_its_seed_and_step() {
+    use sharesim::generate::Swarm;
+    use sharesim::generate::swarm::PHASE;
+    use sharesim_core::fault::Fault;
+    let checker = sharesim::checks(&explore::world_spec().config.quotas);
+    let model = sharesim::selftest::model(Fault::RemovalTerminatesProvisioned);
+    // The first seed whose failure comes after its first phase.
+    let (seed, f) = (0..40)
+        .find_map(|seed| {
+            let r = explore::explore_with(&Options::new(seed, 1000), checker.as_ref(), &model);
+            r.failure.filter(|f| f.step > PHASE).map(|f| (seed, f))
+        })
+        .unwrap();
+    assert!(!f.pinned);
+    assert_eq!(f.swarm, Swarm::of_seed_at(seed, f.step), "seed {seed}");
+    assert!(
+        f.profile()
+            .ends_with(&format!("phase {}", Swarm::phase_of(f.step)))
+    );
+    // What the reproduce line runs: the seed for exactly the failing step's count.
+    let again = explore::explore_with(&Options::new(seed, f.step), checker.as_ref(), &model);
+    let g = again.failure.unwrap();
+    assert_eq!(
+        (g.step, &g.invariant, &g.calls),
+        (f.step, &f.invariant, &f.calls)
+    );
 }
 
 #[test]

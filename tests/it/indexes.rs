@@ -3,11 +3,7 @@
 //! in-place RAM and Image Builder mutations must keep: a rejected call changes nothing
 //! observable. The sequences are the explorer's (same generator, same swarm profiles).
 
-use arbitrary::Unstructured;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
-use sharesim::explore::{self, BYTES_PER_CALL};
-use sharesim::generate::{Gen, Swarm};
+use sharesim::explore;
 use sharesim_core::World;
 
 /// Calls per seed.
@@ -26,15 +22,8 @@ fn indexes_equal_a_recomputation_after_every_generated_call() {
     let spec = explore::world_spec();
     let mut rejected = 0usize;
     for seed in 0..seeds() {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut generator = Gen::for_world(&spec, Swarm::from_seed(seed));
         let mut world = World::new(&spec);
-        let mut buf = [0u8; BYTES_PER_CALL];
-        for step in 1..=STEPS {
-            rng.fill_bytes(&mut buf);
-            let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-                continue;
-            };
+        for (step, call) in explore::Episode::new(&spec, seed, None, STEPS) {
             let before = world.observe();
             let outcome = world.apply(&call);
             if let Err(e) = world.check_indexes() {

@@ -334,11 +334,7 @@ fn every_rejection_of_the_corpus_names_an_error_of_its_rule() {
 
 #[test]
 fn every_rejection_of_generated_calls_names_an_error_of_its_rule() {
-    use arbitrary::Unstructured;
-    use rand_chacha::ChaCha8Rng;
-    use rand_chacha::rand_core::{Rng, SeedableRng};
-    use sharesim::explore::{self, BYTES_PER_CALL};
-    use sharesim::generate::{Gen, Swarm};
+    use sharesim::explore;
     // The explorer's own sequences (same generator, swarm profiles and world), so that error
     // paths behind helpers that take the rule as a parameter are reached too.
     let spec = explore::world_spec();
@@ -346,15 +342,8 @@ fn every_rejection_of_generated_calls_names_an_error_of_its_rule() {
     let mut seen: BTreeSet<(Exception, &'static str)> = BTreeSet::new();
     let mut first_bad: BTreeMap<(Exception, &'static str), String> = BTreeMap::new();
     for seed in 0..24u64 {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut generator = Gen::for_world(&spec, Swarm::from_seed(seed));
         let mut world = sharesim_core::World::new(&spec);
-        let mut buf = [0u8; BYTES_PER_CALL];
-        for step in 1..=400 {
-            rng.fill_bytes(&mut buf);
-            let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-                continue;
-            };
+        for (step, call) in explore::Episode::new(&spec, seed, None, 400) {
             if let Err(e) = world.apply(&call).result {
                 let pair = (e.exception, e.rule);
                 if seen.insert(pair) && !declared(&status, e.exception.name(), e.rule) {
