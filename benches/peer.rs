@@ -34,7 +34,9 @@
 //!   seed inputs of `fuzz/regressions/ops/`;
 //! - `SHARESIM_PEER_FAULTS` (all): comma-separated fault names;
 //! - `SHARESIM_PEER_DRIVERS` (`sharesim,proptest,proptest-user,libfuzzer`);
-//! - `SHARESIM_PEER_MAX_LEN` (1000): the longest proptest case (both proptest peers).
+//! - `SHARESIM_PEER_MAX_LEN` (1000): the longest proptest case (both proptest peers);
+//! - `SHARESIM_PEER_PHASES` (unset): `1` makes the generator-based peer switch swarm profile
+//!   by the explorer's schedule (`Swarm::of_seed_at`) instead of keeping one per case.
 
 // PANIC SAFETY: benchmark code.
 #![allow(

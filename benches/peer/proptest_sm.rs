@@ -6,9 +6,13 @@
 //!   (`BYTES_PER_CALL` bytes, as many as the explorer draws per call), and applying it draws the
 //!   next call from those bytes through `arbitrary::Unstructured`, exactly as the explorer and
 //!   the `ops` fuzz target do. The initial state draws the swarm profile from a `u64` with
-//!   `Swarm::from_seed`, the explorer's own rule. So the call distribution is the explorer's, and
-//!   the comparison measures the drivers (proptest's runner, value trees and sequence strategy
-//!   against one ChaCha8 stream), not two generators.
+//!   `Swarm::from_seed`, and keeps it for the whole case: the explorer's rule before its swarm
+//!   phases. So each call is drawn as the explorer draws it, and the comparison measures the
+//!   drivers (proptest's runner, value trees and sequence strategy against one ChaCha8 stream
+//!   with a new profile every `PHASE` calls), not two generators. With
+//!   `SHARESIM_PEER_PHASES=1` the peer switches profile by the explorer's schedule too
+//!   (`Swarm::of_seed_at`, counted in transitions), which shows how much of the explorer's lead
+//!   is the schedule and how much the driver.
 //! - Sequence length: uniform in `1..=max_len` (proptest-state-machine's `sequential` size),
 //!   with `max_len` the explorer's episode (1,000 calls) by default.
 //! - System under test: `World::with_fault` (the broken core) with `sharesim::checks` wrapped in
@@ -52,6 +56,15 @@ use crate::{Detection, cpu};
 pub struct RefState {
     generator: Gen,
     last: Option<Call>,
+    /// The case's profile seed and the transitions applied, for `SHARESIM_PEER_PHASES`.
+    seed: u64,
+    transitions: usize,
+}
+
+/// Whether the peer follows the explorer's schedule of swarm phases (`SHARESIM_PEER_PHASES=1`).
+fn phased() -> bool {
+    static PHASED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PHASED.get_or_init(|| std::env::var("SHARESIM_PEER_PHASES").as_deref() == Ok("1"))
 }
 
 /// The reference state machine over the sharesim generator.
@@ -66,6 +79,8 @@ impl ReferenceStateMachine for Reference {
             .prop_map(|seed| RefState {
                 generator: Gen::new(Swarm::from_seed(seed)),
                 last: None,
+                seed,
+                transitions: 0,
             })
             .boxed()
     }
@@ -75,6 +90,11 @@ impl ReferenceStateMachine for Reference {
     }
 
     fn apply(mut state: RefState, bytes: &Vec<u8>) -> RefState {
+        state.transitions += 1;
+        let t = state.transitions;
+        if phased() && Swarm::phase_of(t) != Swarm::phase_of(t - 1) {
+            state.generator.set_swarm(Swarm::of_seed_at(state.seed, t));
+        }
         state.last = state
             .generator
             .next_call(&mut Unstructured::new(bytes))
