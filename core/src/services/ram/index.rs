@@ -154,12 +154,15 @@ fn remove<K: Ord>(map: &mut BTreeMap<K, Names>, key: &K, name: &Name) {
 /// Adds one to (or, with `up` false, takes one from) the count of `key`; zero counts are left
 /// out of the map.
 fn count(map: &mut BTreeMap<(Name, Region), u64>, key: &(Name, Region), up: bool) {
-    let n = map.get(key).copied().unwrap_or_default();
-    let n = if up { n + 1 } else { n.saturating_sub(1) };
-    if n == 0 {
-        map.remove(key);
-    } else {
-        map.insert(key.clone(), n);
+    if up {
+        *map.entry(key.clone()).or_default() += 1;
+        return;
+    }
+    if let Some(n) = map.get_mut(key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(key);
+        }
     }
 }
 

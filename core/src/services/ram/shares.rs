@@ -338,7 +338,15 @@ pub(crate) fn create(
             params: Some(params.clone()),
         },
     );
-    world.ram.reindex(name);
+    // A share that replaces a DELETED one is re-indexed now. A new name is not: add_entities
+    // re-indexes the share after its effects, and the error path below after taking it out
+    // again; until then the indexes hold nothing for the name, and all that the empty share
+    // would add (its owner entry, one ACTIVE share for Q-11) is read by nothing in
+    // add_entities, whose stages ask the owner's live association counts (which a share
+    // without associations leaves as they are) and the invitation indexes.
+    if replaced.is_some() {
+        world.ram.reindex(name);
+    }
     let result =
         add_entities(world, ctx, name, &params.resources, &params.principals).and_then(|()| {
             if owned >= world.config.quotas.resource_shares_per_region {
