@@ -230,7 +230,8 @@ impl Checker {
             .as_ref()
             .filter(|_| b.problems.is_empty() && a.problems.is_empty())
             .map(|accounts| scope::StepScope::new(b.obs, a.obs, accounts));
-        let s = step::Step::new(b, call, outcome, a).with_sc_scope(sc_scope.as_ref());
+        let s = step::Step::within(b, call, outcome, a, changed.regions.as_ref())
+            .with_sc_scope(sc_scope.as_ref());
         step::check(&cx, &s, &mut out);
         sc::check_step(&cx, &s, &mut out);
         ram::check_step(&cx, &s, &mut out);

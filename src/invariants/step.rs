@@ -8,7 +8,8 @@ use super::{Cx, InvariantId, Violation};
 use crate::step::StepOutcome;
 use serde::Serialize;
 use sharesim_core::observe::{IbResourceView, RegionView};
-use sharesim_core::{Call, Observation};
+use sharesim_core::{Call, Name, Observation, Region};
+use std::collections::BTreeSet;
 
 /// A step: the indexed observations around one call.
 #[derive(Debug)]
@@ -46,6 +47,31 @@ impl<'a, 'o> Step<'a, 'o> {
         }
     }
 
+    /// [`Step::new`] for a step that changed only these Region views (of accounts and Regions
+    /// both observations have; `None`: any), with the same result: a resource listed in a
+    /// Region view that did not change is listed in both, so only the changed views are
+    /// searched for the resources that appeared or disappeared.
+    pub fn within(
+        before: &'a Index<'o>,
+        call: &'a Call,
+        outcome: &'a StepOutcome,
+        after: &'a Index<'o>,
+        regions: Option<&BTreeSet<(&Name, &Region)>>,
+    ) -> Self {
+        let Some(regions) = regions else {
+            return Step::new(before, call, outcome, after);
+        };
+        Step {
+            before,
+            call,
+            outcome,
+            after,
+            gone_ib: missing_in(before, after, regions),
+            new_ib: missing_in(after, before, regions),
+            sc_scope: None,
+        }
+    }
+
     /// The same step, whose Service Catalog step invariants visit only the entries of `scope`.
     #[must_use]
     pub fn with_sc_scope(mut self, scope: Option<&'a StepScope<'o>>) -> Self {
@@ -57,6 +83,32 @@ impl<'a, 'o> Step<'a, 'o> {
     pub fn ok(&self) -> bool {
         self.outcome.is_ok()
     }
+}
+
+/// The Image Builder resources `from` lists in these Region views that `other` does not have,
+/// by ARN, in the order of their ARNs, each as `from`'s index has it (as
+/// [`super::index::ArnMap::missing_from`] gives them).
+fn missing_in<'o>(
+    from: &Index<'o>,
+    other: &Index<'_>,
+    regions: &BTreeSet<(&Name, &Region)>,
+) -> Vec<(&'o str, Loc<'o, IbResourceView>)> {
+    let mut arns: Vec<&'o str> = Vec::new();
+    for (account, region) in regions {
+        if let Some(r) = from.region(account, region) {
+            arns.extend(
+                r.ib.owned
+                    .iter()
+                    .map(|res| res.arn.as_str())
+                    .filter(|arn| !other.ib.contains_key(arn)),
+            );
+        }
+    }
+    arns.sort_unstable();
+    arns.dedup();
+    arns.into_iter()
+        .filter_map(|arn| from.ib.get(arn).map(|loc| (arn, *loc)))
+        .collect()
 }
 
 /// NO-SIDE-EFFECT.
