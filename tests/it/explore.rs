@@ -245,24 +245,13 @@ fn full_and_incremental_modes_catch_every_fault_alike() {
 fn the_unchanged_check_agrees_with_the_full_check_on_every_quiet_step() {
     // Every rejected and read-only step of generated sequences, checked both ways against its
     // (unchanged) observation.
-    use arbitrary::Unstructured;
-    use rand_chacha::ChaCha8Rng;
-    use rand_chacha::rand_core::{Rng, SeedableRng};
     use sharesim::step::StepOutcome;
     let spec = explore::world_spec();
     let checker = sharesim::invariants::Checker::new(&spec.config.quotas);
     let mut quiet = 0;
     for seed in 30..34 {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut generator =
-            sharesim::generate::Gen::for_world(&spec, sharesim::generate::Swarm::from_seed(seed));
         let mut world = sharesim_core::World::new(&spec);
-        let mut buf = [0u8; explore::BYTES_PER_CALL];
-        for _ in 0..200 {
-            rng.fill_bytes(&mut buf);
-            let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-                continue;
-            };
+        for (_, call) in explore::Episode::new(&spec, seed, None, 200) {
             let outcome = StepOutcome::from(&world.apply(&call));
             if outcome.is_ok() && !call.op.kind().is_read_only() {
                 continue;
@@ -287,9 +276,6 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
     // many seeds and swarm profiles, and every fault of the zoo) it must equal a full
     // observation. And every step that changed a clean observation is checked both in full and
     // with only the state invariants whose inputs changed, with the same findings.
-    use arbitrary::Unstructured;
-    use rand_chacha::ChaCha8Rng;
-    use rand_chacha::rand_core::{Rng, SeedableRng};
     use sharesim_core::fault::Fault;
     let small = explore::world_spec();
     // A wider world too, where a call reaches a smaller share of the accounts.
@@ -316,20 +302,12 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
             Some(fault) => sharesim_core::World::with_fault(spec, fault),
             None => sharesim_core::World::new(spec),
         };
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut generator =
-            sharesim::generate::Gen::for_world(spec, sharesim::generate::Swarm::from_seed(seed));
-        let mut buf = [0u8; explore::BYTES_PER_CALL];
         let mut obs = world.observe();
         // The explorer's way: the observation shared, and the checker's index of it kept from
         // the step that produced it (`Checker::check_step_memo`).
         let mut memo = sharesim::scenario::run::Memo::default();
         let mut shared = std::sync::Arc::new(obs.clone());
-        for step in 1..=steps {
-            rng.fill_bytes(&mut buf);
-            let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-                continue;
-            };
+        for (step, call) in explore::Episode::new(spec, seed, None, steps) {
             let outcome = world.apply(&call);
             let ok = outcome.result.is_ok();
             let partial = world.observe_after(&obs, &call);
@@ -415,9 +393,6 @@ fn the_scoped_state_check_equals_the_full_one_on_every_fault() {
     // changing step from a clean observation is checked the explorer's way (partial
     // observations sharing the unchanged views, the memo kept from step to step) and in full,
     // with the same findings; a seed stops at its first finding, which is among those compared.
-    use arbitrary::Unstructured;
-    use rand_chacha::ChaCha8Rng;
-    use rand_chacha::rand_core::{Rng, SeedableRng};
     use sharesim_core::fault::Fault;
     use std::sync::Arc;
     let small = explore::world_spec();
@@ -440,22 +415,12 @@ fn the_scoped_state_check_equals_the_full_one_on_every_fault() {
                 Some(f) => sharesim_core::World::with_fault(spec, *f),
                 None => sharesim_core::World::new(spec),
             };
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let mut generator = sharesim::generate::Gen::for_world(
-                spec,
-                sharesim::generate::Swarm::from_seed(seed),
-            );
-            let mut buf = [0u8; explore::BYTES_PER_CALL];
             let mut obs = Arc::new(world.observe());
             if !checker.check_state(&obs).is_empty() {
                 continue;
             }
             let mut memo = sharesim::scenario::run::Memo::default();
-            for step in 1..=400 {
-                rng.fill_bytes(&mut buf);
-                let Ok(call) = generator.next_call(&mut Unstructured::new(&buf)) else {
-                    continue;
-                };
+            for (step, call) in explore::Episode::new(spec, seed, None, 400) {
                 let outcome = world.apply(&call);
                 let after = Arc::new(world.observe_after(&obs, &call));
                 if after == obs {
