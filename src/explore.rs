@@ -673,7 +673,7 @@ impl Iterator for Episode {
         let mut buf = [0u8; BYTES_PER_CALL];
         while self.step < self.steps {
             self.step += 1;
-            if !self.pinned && Swarm::phase_of(self.step) != Swarm::phase_of(self.step - 1) {
+            if !self.pinned && Swarm::switches_at(self.step) {
                 self.generator
                     .set_swarm(Swarm::of_seed_at(self.seed, self.step));
             }

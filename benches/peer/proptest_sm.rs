@@ -8,11 +8,11 @@
 //!   the `ops` fuzz target do. The initial state draws the swarm profile from a `u64` with
 //!   `Swarm::from_seed`, and keeps it for the whole case: the explorer's rule before its swarm
 //!   phases. So each call is drawn as the explorer draws it, and the comparison measures the
-//!   drivers (proptest's runner, value trees and sequence strategy against one ChaCha8 stream
-//!   with a new profile every `PHASE` calls), not two generators. With
+//!   drivers, not two generators: proptest's runner, value trees, sequence strategy and one
+//!   profile per case against one ChaCha8 stream with a new profile every `PHASE` calls. With
 //!   `SHARESIM_PEER_PHASES=1` the peer switches profile by the explorer's schedule too
 //!   (`Swarm::of_seed_at`, counted in transitions), which shows how much of the explorer's lead
-//!   is the schedule and how much the driver.
+//!   is the schedule and how much the rest of the driver.
 //! - Sequence length: uniform in `1..=max_len` (proptest-state-machine's `sequential` size),
 //!   with `max_len` the explorer's episode (1,000 calls) by default.
 //! - System under test: `World::with_fault` (the broken core) with `sharesim::checks` wrapped in
@@ -91,9 +91,9 @@ impl ReferenceStateMachine for Reference {
 
     fn apply(mut state: RefState, bytes: &Vec<u8>) -> RefState {
         state.transitions += 1;
-        let t = state.transitions;
-        if phased() && Swarm::phase_of(t) != Swarm::phase_of(t - 1) {
-            state.generator.set_swarm(Swarm::of_seed_at(state.seed, t));
+        if phased() && Swarm::switches_at(state.transitions) {
+            let swarm = Swarm::of_seed_at(state.seed, state.transitions);
+            state.generator.set_swarm(swarm);
         }
         state.last = state
             .generator

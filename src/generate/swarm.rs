@@ -132,6 +132,12 @@ impl Swarm {
         (step.max(1) - 1) / PHASE
     }
 
+    /// Whether a 1-based step is the first of a phase after the first one: where an unpinned
+    /// run switches to [`Swarm::of_seed_at`] of that step.
+    pub fn switches_at(step: usize) -> bool {
+        step > 1 && Swarm::phase_of(step) != Swarm::phase_of(step - 1)
+    }
+
     /// Parses a profile: a name of [`NAMED`], or a hex bitmask with or without `swarm=` / `0x`.
     pub fn parse(s: &str) -> Result<Swarm, String> {
         let s = s.trim();
@@ -202,6 +208,7 @@ mod tests {
 
     #[test]
     fn a_seed_switches_profile_only_at_phase_boundaries() {
+        assert!(!Swarm::switches_at(1));
         for seed in 0..32 {
             assert_eq!(Swarm::of_seed_at(seed, 1), Swarm::from_seed(seed));
             assert_eq!(Swarm::of_seed_at(seed, PHASE), Swarm::from_seed(seed));
@@ -214,6 +221,8 @@ mod tests {
                 );
                 assert_eq!(Swarm::phase_of(k * PHASE + 1), k);
                 assert_eq!(Swarm::phase_of(k * PHASE), k - 1);
+                assert!(Swarm::switches_at(k * PHASE + 1));
+                assert!(!Swarm::switches_at(k * PHASE) && !Swarm::switches_at(k * PHASE + 2));
             }
         }
         // The phases of one seed differ: a schedule is not one profile repeated.

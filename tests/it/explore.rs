@@ -268,6 +268,15 @@ fn the_unchanged_check_agrees_with_the_full_check_on_every_quiet_step() {
     assert!(quiet > 300, "only {quiet} quiet steps");
 }
 
+/// The explorer's world with sixteen accounts, where a call reaches a smaller share of them.
+fn wide_spec() -> sharesim_core::WorldSpec {
+    let mut wide = explore::world_spec();
+    wide.accounts = (0..16)
+        .map(|i| format!("acct{i}").as_str().into())
+        .collect();
+    wide
+}
+
 #[test]
 fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
     // `World::observe_after` rebuilds only the parts a call's kind can change, and of those
@@ -279,10 +288,7 @@ fn the_partial_observation_and_the_partial_check_equal_the_full_ones() {
     use sharesim_core::fault::Fault;
     let small = explore::world_spec();
     // A wider world too, where a call reaches a smaller share of the accounts.
-    let mut wide = small.clone();
-    wide.accounts = (0..16)
-        .map(|i| format!("acct{i}").as_str().into())
-        .collect();
+    let wide = wide_spec();
     let mut models: Vec<(String, u64, usize, &sharesim_core::WorldSpec)> = (40..64)
         .map(|s| ("reference".into(), s, 400, &small))
         .chain((70..76).map(|s| ("reference".into(), s, 600, &wide)))
@@ -388,18 +394,16 @@ fn the_scoped_state_check_equals_the_full_one_on_every_fault() {
     // From a clean observation the explorer's check (`Checker::check_step_memo`) re-checks the
     // Service Catalog state invariants only for the accounts whose views changed and those that
     // read what they list, and visits in the Service Catalog step invariants only the entries
-    // of the accounts whose views changed (`invariants/scope.rs`). On many seeds of the reference model and of
-    // every fault of the zoo, on the five-account world and a sixteen-account one, every
-    // changing step from a clean observation is checked the explorer's way (partial
-    // observations sharing the unchanged views, the memo kept from step to step) and in full,
-    // with the same findings; a seed stops at its first finding, which is among those compared.
+    // of the accounts whose views changed (`invariants/scope.rs`). On many seeds of the
+    // reference model and of every fault of the zoo, on the five-account world and a
+    // sixteen-account one, every changing step from a clean observation is checked the
+    // explorer's way (partial observations sharing the unchanged views, the memo kept from step
+    // to step) and in full, with the same findings; a seed stops at its first finding, which is
+    // among those compared.
     use sharesim_core::fault::Fault;
     use std::sync::Arc;
     let small = explore::world_spec();
-    let mut wide = small.clone();
-    wide.accounts = (0..16)
-        .map(|i| format!("acct{i}").as_str().into())
-        .collect();
+    let wide = wide_spec();
     let models: Vec<Option<Fault>> = std::iter::once(None)
         .chain(Fault::all().map(Some))
         .collect();
