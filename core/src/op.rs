@@ -300,6 +300,17 @@ pub enum IbKind {
     ContainerRecipe,
 }
 
+impl IbKind {
+    /// Every kind, in their order (`Ord`): a range per kind of a map keyed kind first lists
+    /// the map's order.
+    pub const ALL: [IbKind; 4] = [
+        IbKind::Component,
+        IbKind::Image,
+        IbKind::ImageRecipe,
+        IbKind::ContainerRecipe,
+    ];
+}
+
 /// A reference to an Image Builder resource, written symbolically. It resolves to an ARN: the
 /// owner's account, the resource name, and a version (`1.2.3`, or with `x` wildcards) and build.
 /// Absent version means the newest; absent build means the newest build of that version.

@@ -35,6 +35,17 @@ pub(crate) fn visibility(
     if !world.ib.resources.contains_key(key) {
         return None;
     }
+    present_visibility(world, account, principal, key)
+}
+
+/// [`visibility`] of a key known to be in the resource map (one taken from it), without
+/// looking it up again.
+fn present_visibility(
+    world: &World,
+    account: &Name,
+    principal: Option<&Principal>,
+    key: &IbKey,
+) -> Option<Vis> {
     if &key.owner == account {
         return Some(Vis::Owner);
     }
@@ -83,24 +94,28 @@ fn pattern_of(kind: IbKind, r: &IbRef, exact: bool) -> Result<VersionPattern, Ap
     Ok(pattern)
 }
 
-/// The newest resource matching the reference among those the caller sees (IB-28).
-fn newest_visible(
-    world: &World,
+/// The newest resource matching the reference among those the caller sees (IB-28). The
+/// versions of a name come in key order, i.e. by (version, build), so the newest match is the
+/// first one met from the end: the older versions are not asked about (their access check is
+/// the dear part).
+fn newest_visible<'w>(
+    world: &'w World,
     account: &Name,
     principal: Option<&Principal>,
     region: &Region,
     kind: IbKind,
     r: &IbRef,
     pattern: VersionPattern,
-) -> Option<IbKey> {
+) -> Option<Found<'w>> {
     let owner = r.owner.as_ref().unwrap_or(account);
     versions::versions_of(&world.ib.resources, kind, owner, region, &r.name)
-        .map(|(k, _)| k)
-        .filter(|k| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
-        .filter(|k| visibility(world, account, principal, k).is_some())
-        .max_by_key(|k| (k.version, k.build))
-        .cloned()
+        .rev()
+        .filter(|(k, _)| pattern.matches(k.version) && (r.build.is_none() || k.build == r.build))
+        .find_map(|(k, res)| present_visibility(world, account, principal, k).map(|v| (k, res, v)))
 }
+
+/// A resolved reference: the resource's key, the resource, and how the caller sees it.
+type Found<'w> = (&'w IbKey, &'w IbResource, Vis);
 
 /// Resolves a reference for the caller (stage 1 and 2): ResourceNotFoundException under `rule`
 /// when nothing visible matches (IB-20 for direct calls, IB-22 for references in recipes). When
@@ -114,10 +129,23 @@ pub(crate) fn resolve(
     exact: bool,
     rule: RuleId,
 ) -> Result<IbKey, ApiError> {
+    resolve_found(world, ctx, kind, r, exact, rule).map(|(k, _, _)| k.clone())
+}
+
+/// [`resolve`], with the resource and how the caller sees it (so that Get* neither looks the
+/// resource up again nor asks RAM a second time).
+fn resolve_found<'w>(
+    world: &'w World,
+    ctx: &mut Ctx,
+    kind: IbKind,
+    r: &IbRef,
+    exact: bool,
+    rule: RuleId,
+) -> Result<Found<'w>, ApiError> {
     let pattern = pattern_of(kind, r, exact)?;
     let (account, principal) = (&ctx.account, ctx.principal.as_ref());
-    if let Some(key) = newest_visible(world, account, principal, &ctx.region, kind, r, pattern) {
-        return Ok(key);
+    if let Some(found) = newest_visible(world, account, principal, &ctx.region, kind, r, pattern) {
+        return Ok(found);
     }
     let elsewhere = world
         .regions
@@ -609,10 +637,7 @@ pub(crate) fn get(
     kind: IbKind,
     r: &IbRef,
 ) -> Result<Response, ApiError> {
-    let key = resolve(world, ctx, kind, r, false, "IB-20")?;
-    let Some(res) = world.ib.resources.get(&key) else {
-        return Err(not_found("IB-20", kind, r));
-    };
+    let (key, res, vis) = resolve_found(world, ctx, kind, r, false, "IB-20")?;
     if key.owner != ctx.account {
         if let Some((k, _)) = &res.kms
             && kms::check_use(world, k, &key.owner, &ctx.account, &ctx.region).is_err()
@@ -623,19 +648,18 @@ pub(crate) fn get(
                 "IB-22",
                 format!(
                     "the key of {} cannot be used by {}",
-                    arn_of(world, &key),
+                    arn_of(world, key),
                     ctx.account
                 ),
             ));
         }
-        if visibility(world, &ctx.account, ctx.principal.as_ref(), &key)
-            == Some(Vis::Shared { listed: false })
-        {
+        // How the caller sees it, as `resolve_found` found it (the same world).
+        if vis == (Vis::Shared { listed: false }) {
             ctx.hit("IB-13");
         }
     }
     ctx.hit("IB-23");
-    Ok(Response::IbResource(view(world, &key, res, &ctx.account)))
+    Ok(Response::IbResource(view(world, key, res, &ctx.account)))
 }
 
 /// The resources of a kind an account lists in a Region (IB-23, IB-13, INV-17).
@@ -666,11 +690,12 @@ pub(crate) fn listed(
             }
             listed
         }
-        IbOwner::Self_ => world
-            .ib
-            .resources
-            .iter()
-            .filter(|(k, _)| &k.owner == account && of_kind(k))
+        // The caller's own resources of each kind asked, in key order (kind first): ranges of
+        // the resource map instead of a scan of every account's resources.
+        IbOwner::Self_ => IbKind::ALL
+            .into_iter()
+            .filter(|k| kind.is_none_or(|kind| *k == kind))
+            .flat_map(|k| versions::owned_of_kind(&world.ib.resources, k, account, region))
             .map(|(k, res)| view(world, k, res, account))
             .collect(),
         // No Amazon-managed resources are modelled.

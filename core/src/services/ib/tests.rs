@@ -1012,3 +1012,19 @@ fn a_build_records_that_it_charges_nothing() {
     assert!(o.rules.contains(&"IB-25") && o.rules.contains(&"IB-21"));
     ok(o);
 }
+
+/// `IbKind::ALL` lists every kind once, in their order: the own-resources listing walks one
+/// range of the resource map per kind in that order and must list as the whole map's order.
+#[test]
+fn every_kind_in_order() {
+    let all = IbKind::ALL;
+    assert!(all.windows(2).all(|w| w[0] < w[1]));
+    for kind in [
+        IbKind::Component,
+        IbKind::Image,
+        IbKind::ImageRecipe,
+        IbKind::ContainerRecipe,
+    ] {
+        assert!(all.contains(&kind));
+    }
+}

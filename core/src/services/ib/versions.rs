@@ -292,7 +292,7 @@ pub(crate) fn versions_of<'m, V>(
     owner: &Name,
     region: &Region,
     name: &Name,
-) -> impl Iterator<Item = (&'m IbKey, &'m V)> {
+) -> impl DoubleEndedIterator<Item = (&'m IbKey, &'m V)> {
     let bound = |version: Version, build: Option<u32>| IbKey {
         kind,
         owner: owner.clone(),
