@@ -150,7 +150,10 @@ impl Checker {
     ) -> Vec<Violation> {
         let mut changed = Inputs::between(before, after);
         changed.scope_sc(&scope::Readers::of(after), before, after);
-        self.step_checked(before, call, outcome, after, &changed)
+        let b = index::Index::new(before);
+        let a = index::Index::new(after);
+        let ram = scope::RamReaders::of(after);
+        self.indexed_checked(&b, call, outcome, &a, &changed, Some(&ram))
     }
 
     /// [`Checker::check_step_from_clean`] (when `clean`) or [`Checker::check_step`] of the step
@@ -172,26 +175,42 @@ impl Checker {
         after: &Arc<Observation>,
         clean: bool,
     ) -> Vec<Violation> {
-        let (b, readers) = match memo.take::<Kept>().filter(|k| k.index.indexes(before)) {
-            Some(k) => (k.index, k.readers),
-            None => (index::Indexed::of(before), None),
-        };
+        let (b, readers, ram_readers) =
+            match memo.take::<Kept>().filter(|k| k.index.indexes(before)) {
+                Some(k) => (k.index, k.readers, k.ram_readers),
+                None => (index::Indexed::of(before), None, None),
+            };
         let a = index::Indexed::of(after);
-        let (changed, readers) = if clean {
+        let (changed, readers, ram_readers) = if clean {
             let mut changed = Inputs::between(before, after);
             let readers = match readers {
                 Some(r) => r.next(before, after),
                 None => scope::Readers::of(after),
             };
+            let ram_readers = match ram_readers {
+                Some(r) => r.next(before, after),
+                None => scope::RamReaders::of(after),
+            };
             changed.scope_sc(&readers, before, after);
-            (changed, Some(readers))
+            (changed, Some(readers), Some(ram_readers))
         } else if before == after {
-            (Changed::all_or_none(Inputs::NONE), None)
+            (Changed::all_or_none(Inputs::NONE), None, None)
         } else {
-            (Changed::all_or_none(Inputs::ALL), None)
+            (Changed::all_or_none(Inputs::ALL), None, None)
         };
-        let out = self.indexed_checked(b.index(), call, outcome, a.index(), &changed);
-        memo.keep(Kept { index: a, readers });
+        let out = self.indexed_checked(
+            b.index(),
+            call,
+            outcome,
+            a.index(),
+            &changed,
+            ram_readers.as_ref(),
+        );
+        memo.keep(Kept {
+            index: a,
+            readers,
+            ram_readers,
+        });
         out
     }
 
@@ -206,11 +225,13 @@ impl Checker {
     ) -> Vec<Violation> {
         let b = index::Index::new(before);
         let a = index::Index::new(after);
-        self.indexed_checked(&b, call, outcome, &a, changed)
+        self.indexed_checked(&b, call, outcome, &a, changed, None)
     }
 
     /// The step check of indexed observations, with the state invariants of the `changed`
-    /// inputs only.
+    /// inputs only; from a clean `before`, given the readers of `after`
+    /// (`scope::RamReaders`), the RAM, Image Builder and KMS ones only for the views the step
+    /// can affect.
     fn indexed_checked(
         &self,
         b: &index::Index<'_>,
@@ -218,13 +239,23 @@ impl Checker {
         outcome: &StepOutcome,
         a: &index::Index<'_>,
         changed: &Changed<'_>,
+        ram_readers: Option<&scope::RamReaders>,
     ) -> Vec<Violation> {
         let cx = Cx {
             quotas: &self.quotas,
             mode: self.mode,
         };
         let mut out = Vec::new();
-        state_of(&cx, a, changed, &mut out);
+        // With a duplicate in either index a lookup by name may meet another entry: in full.
+        let ram_scope = match (ram_readers, &changed.ram_units) {
+            (Some(r), Some(units))
+                if changed.inputs.ram && b.problems.is_empty() && a.problems.is_empty() =>
+            {
+                Some(r.scope(b, a, units))
+            }
+            _ => None,
+        };
+        state_of(&cx, a, changed, ram_scope.as_ref(), &mut out);
         let sc_scope = changed
             .sc_accounts
             .as_ref()
@@ -279,14 +310,21 @@ impl Checker {
 }
 
 fn state(cx: &Cx<'_>, ix: &index::Index<'_>, out: &mut Vec<Violation>) {
-    state_of(cx, ix, &Changed::all_or_none(Inputs::ALL), out);
+    state_of(cx, ix, &Changed::all_or_none(Inputs::ALL), None, out);
 }
 
 /// The state invariants that read the `changed` inputs. The cheap ones (the index's INV-01
 /// findings, the organization tree, quotas and structural limits) run whenever anything
 /// changed, the quotas of one Region view only for the changed views when those are known;
-/// the Service Catalog and the RAM, Image Builder and KMS ones only when their parts changed.
-fn state_of(cx: &Cx<'_>, ix: &index::Index<'_>, changed: &Changed<'_>, out: &mut Vec<Violation>) {
+/// the Service Catalog and the RAM, Image Builder and KMS ones only when their parts changed,
+/// and (given `sc_scope`, `ram_scope`) only for the accounts and views a step can affect.
+fn state_of(
+    cx: &Cx<'_>,
+    ix: &index::Index<'_>,
+    changed: &Changed<'_>,
+    ram_scope: Option<&BTreeSet<scope::Unit<'_>>>,
+    out: &mut Vec<Violation>,
+) {
     let inputs = changed.inputs;
     if inputs == Inputs::NONE {
         return;
@@ -299,7 +337,7 @@ fn state_of(cx: &Cx<'_>, ix: &index::Index<'_>, changed: &Changed<'_>, out: &mut
         sc::check_state(cx, ix, scope, out);
     }
     if inputs.ram {
-        ram::check_state(cx, ix, out);
+        ram::check_state(cx, ix, ram_scope, out);
     }
     quota::check_state(cx, ix, changed.regions.as_ref(), out);
 }
@@ -343,6 +381,7 @@ impl Inputs {
         let mut changed = Inputs::NONE;
         let mut regions = BTreeSet::new();
         let mut sc_accounts = BTreeSet::new();
+        let mut ram_units = BTreeSet::new();
         for ((bn, b), (an, a)) in before.accounts.iter().zip(&after.accounts) {
             if bn != an
                 || b.id != a.id
@@ -370,6 +409,9 @@ impl Inputs {
                 if sc {
                     sc_accounts.insert(an);
                 }
+                if ram {
+                    ram_units.insert((an, ar));
+                }
                 if sc || ram || b.usage != a.usage {
                     changed.any = true;
                     regions.insert((an, ar));
@@ -381,6 +423,7 @@ impl Inputs {
             regions: Some(regions),
             sc_accounts: Some(sc_accounts),
             sc_scope: None,
+            ram_units: Some(ram_units),
         }
     }
 }
@@ -401,6 +444,7 @@ struct Changed<'o> {
     regions: Option<BTreeSet<(&'o Name, &'o Region)>>,
     sc_accounts: Option<BTreeSet<&'o Name>>,
     sc_scope: Option<BTreeSet<&'o Name>>,
+    ram_units: Option<BTreeSet<scope::Unit<'o>>>,
 }
 
 impl<'o> Changed<'o> {
@@ -411,6 +455,7 @@ impl<'o> Changed<'o> {
             regions: None,
             sc_accounts: None,
             sc_scope: None,
+            ram_units: None,
         }
     }
 
@@ -430,6 +475,7 @@ impl<'o> Changed<'o> {
 struct Kept {
     index: index::Indexed,
     readers: Option<scope::Readers>,
+    ram_readers: Option<scope::RamReaders>,
 }
 
 /// The same violation found twice (by the state and the step part) is reported once.

@@ -21,9 +21,12 @@
 //! next for the accounts whose Service Catalog views changed, so that finding the accounts to
 //! re-check costs what changed, not the size of the observation.
 
-use sharesim_core::observe::AccountView;
+use super::arn::{self, Entity};
+use super::index::Index;
+use super::ram;
+use sharesim_core::observe::{AccountView, IbResourceView, RegionView, ResourceShareView};
 use sharesim_core::op::ShareTarget;
-use sharesim_core::{Name, Observation};
+use sharesim_core::{Name, Observation, Region};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A name the Service Catalog invariants of an account look up in the index.
@@ -237,5 +240,229 @@ impl<'o> StepScope<'o> {
             }
         }
         s
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RAM, Image Builder and KMS
+// ---------------------------------------------------------------------------------------------
+
+/// One account's view of one Region: the unit of the RAM, Image Builder and KMS state
+/// invariants (`ram::check_state` checks each apart, in this order).
+pub(crate) type Unit<'o> = (&'o Name, &'o Region);
+
+/// Something of another account's Region view that the RAM, Image Builder and KMS state
+/// invariants of an (account, Region) view look up by name, besides the shares that cover the
+/// account (found with `ram::covered`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum RamKey {
+    /// An Image Builder resource by ARN (`ix.ib`): one the view lists as shared with it, or one
+    /// its own shares associate.
+    Ib(String),
+    /// A share by (owner, Region, name) (`ix.shares`): one the view lists as received.
+    Share(Name, Region, Name),
+    /// The invitations of an account in a Region: one an own share names as a principal.
+    Invitations(Name, Region),
+}
+
+/// Every [`RamKey`] the RAM, Image Builder and KMS state invariants of this view look up.
+fn ram_mentions(region: &Region, r: &RegionView) -> BTreeSet<RamKey> {
+    let mut out = BTreeSet::new();
+    for res in &r.ib.shared {
+        out.insert(RamKey::Ib(res.arn.clone()));
+    }
+    for s in &r.ram.shares {
+        for res in &s.resources {
+            out.insert(RamKey::Ib(res.entity.clone()));
+        }
+        for p in &s.principals {
+            if let Entity::Account(a) = arn::entity(&p.entity) {
+                out.insert(RamKey::Invitations(a, region.clone()));
+            }
+        }
+    }
+    for rs in &r.ram.received {
+        out.insert(RamKey::Share(
+            rs.owner.clone(),
+            region.clone(),
+            rs.name.clone(),
+        ));
+    }
+    out
+}
+
+/// Whether two views of a Region have the same RAM and Image Builder views, and so the same
+/// [`RamKey`]s (`Shared` compares by pointer first).
+fn same_ram(a: &RegionView, b: &RegionView) -> bool {
+    a.ram == b.ram && a.ib == b.ib
+}
+
+/// For one observation, the (account, Region) views that look up each [`RamKey`]. Kept with
+/// the index of the same observation, like [`Readers`].
+///
+/// Why the scope it gives is exact. The RAM, Image Builder and KMS state invariants of the view
+/// of account X in Region R (`ram::check_state`) read: that view; the organizations, account
+/// ids and each account's organization and Regions (a change of those is checked in full,
+/// `Inputs::between`); the ACTIVE STANDARD shares of R, of which only those with a principal
+/// covering X (`ram::covered`) change any answer; and by name the [`RamKey`]s of the view. So
+/// when neither index has a duplicate, a view that is unchanged gets the same answers unless a
+/// share of R that covers X, before or after, changed, or an entry it looks up by name
+/// changed: a share it received, the invitations of a principal of its own shares, or an Image
+/// Builder resource it lists as shared, that its shares associate, or that a share covering X
+/// associates. From a clean observation such a view has no violation after either (the
+/// explanations of a violation, `ram::why_not`, are only built for one).
+#[derive(Debug)]
+pub(crate) struct RamReaders {
+    /// What each view mentions.
+    mentions: BTreeMap<(Name, Region), BTreeSet<RamKey>>,
+    /// The views that mention each key.
+    readers: BTreeMap<RamKey, BTreeSet<(Name, Region)>>,
+}
+
+impl RamReaders {
+    /// The readers of an observation, from scratch (linear in its RAM and Image Builder views).
+    pub fn of(obs: &Observation) -> RamReaders {
+        let mut r = RamReaders {
+            mentions: BTreeMap::new(),
+            readers: BTreeMap::new(),
+        };
+        for (name, av) in &obs.accounts {
+            for (region, rv) in &av.regions {
+                r.add(name, region, ram_mentions(region, rv));
+            }
+        }
+        r
+    }
+
+    /// The readers of `after`, from these readers of `before` (updating only the views whose
+    /// RAM or Image Builder parts differ; from scratch if the accounts or Regions differ).
+    pub fn next(self, before: &Observation, after: &Observation) -> RamReaders {
+        if before.accounts.len() != after.accounts.len() {
+            return RamReaders::of(after);
+        }
+        let mut r = self;
+        for ((bn, b), (an, a)) in before.accounts.iter().zip(&after.accounts) {
+            if bn != an || b.regions.len() != a.regions.len() {
+                return RamReaders::of(after);
+            }
+            if sharesim_core::observe::Shared::ptr_eq(b, a) {
+                continue;
+            }
+            for ((br, bv), (ar, av)) in b.regions.iter().zip(&a.regions) {
+                if br != ar {
+                    return RamReaders::of(after);
+                }
+                if same_ram(bv, av) {
+                    continue;
+                }
+                r.remove(an, ar);
+                r.add(an, ar, ram_mentions(ar, av));
+            }
+        }
+        r
+    }
+
+    fn add(&mut self, account: &Name, region: &Region, keys: BTreeSet<RamKey>) {
+        let unit = (account.clone(), region.clone());
+        for k in &keys {
+            self.readers
+                .entry(k.clone())
+                .or_default()
+                .insert(unit.clone());
+        }
+        self.mentions.insert(unit, keys);
+    }
+
+    fn remove(&mut self, account: &Name, region: &Region) {
+        let Some(keys) = self.mentions.remove(&(account.clone(), region.clone())) else {
+            return;
+        };
+        for k in keys {
+            if let Some(set) = self.readers.get_mut(&k) {
+                set.retain(|(n, r)| !(n == account && r == region));
+                if set.is_empty() {
+                    self.readers.remove(&k);
+                }
+            }
+        }
+    }
+
+    /// The views of `after` (indexed by `a`, which these readers describe) whose RAM, Image
+    /// Builder and KMS state invariants can find something else than in `before` (indexed by
+    /// `b`), given the views whose RAM, Image Builder or KMS parts differ (`changed`): those,
+    /// the readers of what changed in them (their received-by-others shares, their Image
+    /// Builder resources, their invitations), and the views covered by a changed share or by a
+    /// share associating a changed Image Builder resource.
+    pub fn scope<'o>(
+        &self,
+        b: &Index<'_>,
+        a: &Index<'o>,
+        changed: &BTreeSet<Unit<'_>>,
+    ) -> BTreeSet<Unit<'o>> {
+        let mut out: BTreeSet<Unit<'o>> = BTreeSet::new();
+        let mut keys: BTreeSet<RamKey> = BTreeSet::new();
+        for &(x, region) in changed {
+            let Some((x, ax)) = a.obs.accounts.get_key_value(x) else {
+                continue;
+            };
+            let Some((region, av)) = ax.regions.get_key_value(region) else {
+                continue;
+            };
+            out.insert((x, region));
+            let Some(bv) = b.region(x, region) else {
+                continue;
+            };
+            if bv.ram != av.ram {
+                let bs: BTreeMap<&Name, &ResourceShareView> =
+                    bv.ram.shares.iter().map(|s| (&s.name, s)).collect();
+                let as_: BTreeMap<&Name, &ResourceShareView> =
+                    av.ram.shares.iter().map(|s| (&s.name, s)).collect();
+                for name in bs.keys().chain(as_.keys()) {
+                    let (old, new) = (bs.get(name), as_.get(name));
+                    if old == new {
+                        continue;
+                    }
+                    for s in old.into_iter().chain(new).copied() {
+                        ram::covered(a, x, s, region, &mut out);
+                    }
+                    keys.insert(RamKey::Share(x.clone(), region.clone(), (*name).clone()));
+                }
+                if bv.ram.invitations != av.ram.invitations {
+                    keys.insert(RamKey::Invitations(x.clone(), region.clone()));
+                }
+            }
+            if bv.ib.owned != av.ib.owned {
+                let bo: BTreeMap<&str, &IbResourceView> =
+                    bv.ib.owned.iter().map(|r| (r.arn.as_str(), r)).collect();
+                let ao: BTreeMap<&str, &IbResourceView> =
+                    av.ib.owned.iter().map(|r| (r.arn.as_str(), r)).collect();
+                for arn in bo.keys().chain(ao.keys()) {
+                    if bo.get(arn) != ao.get(arn) {
+                        keys.insert(RamKey::Ib((*arn).to_owned()));
+                    }
+                }
+            }
+        }
+        for k in &keys {
+            for (n, g) in self.readers.get(k).into_iter().flatten() {
+                let Some((n, av)) = a.obs.accounts.get_key_value(n) else {
+                    continue;
+                };
+                let Some((g, rv)) = av.regions.get_key_value(g) else {
+                    continue;
+                };
+                out.insert((n, g));
+                // A share of this view that associates a changed Image Builder resource grants
+                // it to the views it covers.
+                if let RamKey::Ib(arn) = k {
+                    for s in &rv.ram.shares {
+                        if s.resources.iter().any(|r| &r.entity == arn) {
+                            ram::covered(a, n, s, g, &mut out);
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 }
