@@ -165,7 +165,9 @@ impl Checker {
     /// observation instead of two. When `clean`, `memo` also keeps which accounts read which
     /// names (`scope::Readers`), updated for the accounts whose views changed, so that the
     /// Service Catalog state invariants are re-checked only for the accounts the step can
-    /// affect.
+    /// affect, and which views look up which RAM and Image Builder names
+    /// (`scope::RamReaders`), so that the RAM, Image Builder and KMS ones are re-checked only
+    /// for the (account, Region) views it can affect.
     pub fn check_step_memo(
         &self,
         memo: &mut Memo,

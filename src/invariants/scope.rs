@@ -1,5 +1,7 @@
 //! Which accounts' Service Catalog state invariants a step can change, so that a step from a
-//! clean observation re-checks only those (issue #8, docs/PERFORMANCE.md section 2).
+//! clean observation re-checks only those (issue #8, docs/PERFORMANCE.md section 2); and
+//! likewise which (account, Region) views' RAM, Image Builder and KMS state invariants
+//! ([`RamReaders`], at the end).
 //!
 //! The Service Catalog invariants of one account (`sc::check_state`, per account and Region)
 //! read that account's own view (its Service Catalog views and IAM principals) and, through the
