@@ -1,6 +1,6 @@
-//! CPU time of the bench's own thread and of its child processes, from /proc (no libc call:
-//! the workspace forbids unsafe code), because the machine is shared and wall time is inflated
-//! by other processes.
+//! CPU time of the bench's own thread (`clock_gettime`, through rustix: the workspace forbids
+//! unsafe code) and of its child processes (/proc, in ticks of 10 ms), because the machine is
+//! shared and wall time is inflated by other processes.
 
 // Each bench uses what it needs of this module.
 #![allow(dead_code)]
@@ -22,21 +22,16 @@ fn times(path: &str) -> [f64; 4] {
     [at(11), at(12), at(13), at(14)]
 }
 
-/// Seconds on the CPU of the calling thread: the scheduler's `se.sum_exec_runtime`
-/// (milliseconds, with microseconds) when /proc has it, else user and system ticks.
+/// Seconds on the CPU of the calling thread, from `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
+///
+/// Not `se.sum_exec_runtime` of /proc/thread-self/sched, which these benches read until
+/// 2026-12-03: the kernel updates it for a running thread only at a scheduler tick (every
+/// 4 ms on the bench machine, `CONFIG_HZ=250`) or a context switch, so a reading was up to 4 ms
+/// stale, a large error on the peer bench's detections of 1 to 30 ms. The clock brings the
+/// running thread's time up to date first.
 pub fn thread() -> f64 {
-    let sched = std::fs::read_to_string("/proc/thread-self/sched").unwrap_or_default();
-    let runtime = sched.lines().find_map(|l| {
-        let (key, value) = l.split_once(':')?;
-        (key.trim() == "se.sum_exec_runtime")
-            .then(|| value.trim().parse::<f64>().ok())
-            .flatten()
-    });
-    if let Some(ms) = runtime {
-        return ms / 1000.0;
-    }
-    let [u, s, _, _] = times("/proc/thread-self/stat");
-    u + s
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
 /// User and system seconds of the process's waited-for children (and theirs).
