@@ -99,25 +99,75 @@ fn same_sc(a: &AccountView, b: &AccountView) -> bool {
             .all(|((ra, va), (rb, vb))| ra == rb && va.sc == vb.sc)
 }
 
+/// Which units (accounts, or (account, Region) views) mention which keys, both ways: what each
+/// unit mentions, to take it back when the unit's view changes, and the units that mention each
+/// key, to find the readers of what changed.
+#[derive(Debug)]
+struct Mentions<U, K> {
+    /// What each unit mentions.
+    by_unit: BTreeMap<U, BTreeSet<K>>,
+    /// The units that mention each key.
+    by_key: BTreeMap<K, BTreeSet<U>>,
+}
+
+impl<U, K> Default for Mentions<U, K> {
+    fn default() -> Self {
+        Mentions {
+            by_unit: BTreeMap::new(),
+            by_key: BTreeMap::new(),
+        }
+    }
+}
+
+impl<U: Ord + Clone, K: Ord + Clone> Mentions<U, K> {
+    /// Records that `unit` mentions `keys` (after [`Mentions::remove`] if it was recorded).
+    fn add(&mut self, unit: U, keys: BTreeSet<K>) {
+        for k in &keys {
+            self.by_key
+                .entry(k.clone())
+                .or_default()
+                .insert(unit.clone());
+        }
+        self.by_unit.insert(unit, keys);
+    }
+
+    /// Forgets what `unit` mentions.
+    fn remove(&mut self, unit: &U) {
+        let Some(keys) = self.by_unit.remove(unit) else {
+            return;
+        };
+        for k in keys {
+            if let Some(set) = self.by_key.get_mut(&k) {
+                set.remove(unit);
+                if set.is_empty() {
+                    self.by_key.remove(&k);
+                }
+            }
+        }
+    }
+
+    /// The units that mention `key`.
+    fn readers(&self, key: &K) -> impl Iterator<Item = &U> {
+        self.by_key.get(key).into_iter().flatten()
+    }
+}
+
 /// For one observation, the accounts whose Service Catalog views mention each name. Kept with
 /// the index of the same observation (`Kept` in `mod.rs`), which says which observation it is.
 #[derive(Debug)]
 pub(crate) struct Readers {
-    /// What each account's view mentions.
-    mentions: BTreeMap<Name, BTreeSet<Key>>,
-    /// The accounts whose views mention each name.
-    readers: BTreeMap<Key, BTreeSet<Name>>,
+    /// What each account's view mentions, and the accounts whose views mention each name.
+    m: Mentions<Name, Key>,
 }
 
 impl Readers {
     /// The readers of an observation, from scratch (linear in its Service Catalog views).
     pub fn of(obs: &Observation) -> Readers {
         let mut r = Readers {
-            mentions: BTreeMap::new(),
-            readers: BTreeMap::new(),
+            m: Mentions::default(),
         };
         for (name, av) in &obs.accounts {
-            r.add(name, mentions(av));
+            r.m.add(name.clone(), mentions(av));
         }
         r
     }
@@ -136,34 +186,10 @@ impl Readers {
             if sharesim_core::observe::Shared::ptr_eq(b, a) || same_sc(b, a) {
                 continue;
             }
-            r.remove(an);
-            r.add(an, mentions(a));
+            r.m.remove(an);
+            r.m.add(an.clone(), mentions(a));
         }
         r
-    }
-
-    fn add(&mut self, account: &Name, keys: BTreeSet<Key>) {
-        for k in &keys {
-            self.readers
-                .entry(k.clone())
-                .or_default()
-                .insert(account.clone());
-        }
-        self.mentions.insert(account.clone(), keys);
-    }
-
-    fn remove(&mut self, account: &Name) {
-        let Some(keys) = self.mentions.remove(account) else {
-            return;
-        };
-        for k in keys {
-            if let Some(set) = self.readers.get_mut(&k) {
-                set.remove(account);
-                if set.is_empty() {
-                    self.readers.remove(&k);
-                }
-            }
-        }
     }
 
     /// The accounts of `after` (which these readers describe) whose Service Catalog invariants
@@ -186,7 +212,7 @@ impl Readers {
         }
         let mut out: BTreeSet<&'o Name> = changed.clone();
         for k in &touched {
-            for reader in self.readers.get(k).into_iter().flatten() {
+            for reader in self.m.readers(k) {
                 if let Some((n, _)) = after.accounts.get_key_value(reader) {
                     out.insert(n);
                 }
@@ -315,22 +341,19 @@ fn same_ram(a: &RegionView, b: &RegionView) -> bool {
 /// explanations of a violation, `ram::why_not`, are only built for one).
 #[derive(Debug)]
 pub(crate) struct RamReaders {
-    /// What each view mentions.
-    mentions: BTreeMap<(Name, Region), BTreeSet<RamKey>>,
-    /// The views that mention each key.
-    readers: BTreeMap<RamKey, BTreeSet<(Name, Region)>>,
+    /// What each view mentions, and the views that mention each key.
+    m: Mentions<(Name, Region), RamKey>,
 }
 
 impl RamReaders {
     /// The readers of an observation, from scratch (linear in its RAM and Image Builder views).
     pub fn of(obs: &Observation) -> RamReaders {
         let mut r = RamReaders {
-            mentions: BTreeMap::new(),
-            readers: BTreeMap::new(),
+            m: Mentions::default(),
         };
         for (name, av) in &obs.accounts {
             for (region, rv) in &av.regions {
-                r.add(name, region, ram_mentions(region, rv));
+                r.m.add((name.clone(), region.clone()), ram_mentions(region, rv));
             }
         }
         r
@@ -357,36 +380,12 @@ impl RamReaders {
                 if same_ram(bv, av) {
                     continue;
                 }
-                r.remove(an, ar);
-                r.add(an, ar, ram_mentions(ar, av));
+                let unit = (an.clone(), ar.clone());
+                r.m.remove(&unit);
+                r.m.add(unit, ram_mentions(ar, av));
             }
         }
         r
-    }
-
-    fn add(&mut self, account: &Name, region: &Region, keys: BTreeSet<RamKey>) {
-        let unit = (account.clone(), region.clone());
-        for k in &keys {
-            self.readers
-                .entry(k.clone())
-                .or_default()
-                .insert(unit.clone());
-        }
-        self.mentions.insert(unit, keys);
-    }
-
-    fn remove(&mut self, account: &Name, region: &Region) {
-        let Some(keys) = self.mentions.remove(&(account.clone(), region.clone())) else {
-            return;
-        };
-        for k in keys {
-            if let Some(set) = self.readers.get_mut(&k) {
-                set.retain(|(n, r)| !(n == account && r == region));
-                if set.is_empty() {
-                    self.readers.remove(&k);
-                }
-            }
-        }
     }
 
     /// The views of `after` (indexed by `a`, which these readers describe) whose RAM, Image
@@ -446,7 +445,7 @@ impl RamReaders {
             }
         }
         for k in &keys {
-            for (n, g) in self.readers.get(k).into_iter().flatten() {
+            for (n, g) in self.m.readers(k) {
                 let Some((n, av)) = a.obs.accounts.get_key_value(n) else {
                     continue;
                 };
