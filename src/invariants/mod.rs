@@ -319,7 +319,7 @@ fn state(cx: &Cx<'_>, ix: &index::Index<'_>, out: &mut Vec<Violation>) {
 /// findings, the organization tree, quotas and structural limits) run whenever anything
 /// changed, the quotas of one Region view only for the changed views when those are known;
 /// the Service Catalog and the RAM, Image Builder and KMS ones only when their parts changed,
-/// and (given `sc_scope`, `ram_scope`) only for the accounts and views a step can affect.
+/// and only for the accounts (`changed.sc_accounts`) and views (`ram_scope`) a step can affect.
 fn state_of(
     cx: &Cx<'_>,
     ix: &index::Index<'_>,
