@@ -676,7 +676,9 @@ pub enum InvariantId {
     /// INV-14, invitation state machine (RAM-11, RAM-12, RAM-13, RAM-15): at most one PENDING
     /// invitation per (share, receiver); from before to after, terminal invitations keep their
     /// status, and an invitation becomes ACCEPTED, REJECTED or EXPIRED only from PENDING, through
-    /// the receiver's Accept or Reject call or the clock.
+    /// the receiver's Accept or Reject call or the clock; a step that moves the clock by the
+    /// invitation lifetime or more leaves no invitation PENDING that was PENDING before it
+    /// (strict).
     #[serde(rename = "INV-14")]
     Inv14,
     /// INV-15, invitations only when required (RAM-08, RAM-09, RAM-11): no new invitation between

@@ -879,11 +879,11 @@ fn ib_delete(k: OpKind) -> bool {
 }
 
 /// The RAM, Image Builder and KMS step invariants.
-pub(crate) fn check_step(_cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
+pub(crate) fn check_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     dependents_step(s, out);
     deletions_step(s, out);
     new_references_step(s, out);
-    invitations_step(s, out);
+    invitations_step(cx, s, out);
     associations_step(s, out);
     encryption_step(s, out);
 }
@@ -1144,13 +1144,26 @@ fn associations_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     }
 }
 
-/// INV-14 (transitions) and INV-15 (new invitations inside an organization with RAM sharing).
-fn invitations_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
+/// INV-14 (transitions, and expiry once the clock passes the lifetime) and INV-15 (new
+/// invitations inside an organization with RAM sharing).
+fn invitations_step(cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation>) {
     let b = invitation_counts(s.before);
     let a = invitation_counts(s.after);
     let empty = BTreeMap::new();
     let keys: BTreeSet<&InvKey<'_>> = b.keys().chain(a.keys()).collect();
     let op = s.call.op.kind().name();
+    // RAM-13, Q-16: an invitation PENDING before the step is at least as old as the step, so a
+    // step that moves the clock by the lifetime or more leaves none of them PENDING. (The
+    // observation has no invitation timestamps, so an invitation that expires later than its
+    // lifetime is caught only by such a step; none that expires too early is.) Completeness:
+    // strict mode only, since a real service expires on its own clock.
+    let lifetime = cx.quotas.invitation_lifetime_hours;
+    let advanced = s
+        .after
+        .obs
+        .clock_hours
+        .saturating_sub(s.before.obs.clock_hours);
+    let expiring = cx.strict() && advanced > 0 && advanced >= lifetime;
     for key in keys {
         let (x, region, share, sender) = key;
         let bc = b.get(key).unwrap_or(&empty);
@@ -1207,6 +1220,15 @@ fn invitations_step(s: &Step<'_, '_>, out: &mut Vec<Violation>) {
                     ),
                 ));
             }
+        }
+        if expiring && n(bc, "PENDING") > 0 && n(ac, "PENDING") > 0 {
+            out.push(Violation::new(
+                I::Inv14,
+                &["RAM-13", "Q-16"],
+                format!(
+                    "{here} was PENDING before {op} and still is, though the clock moved {advanced} h and invitations expire after {lifetime} h"
+                ),
+            ));
         }
         if new_terminal > n(bc, "PENDING") {
             out.push(Violation::new(

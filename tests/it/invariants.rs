@@ -1459,6 +1459,78 @@ fn inv_14_fires_for_an_acceptance_without_the_receivers_call() {
     );
 }
 
+/// The invitation of b to share `s`, PENDING after a's CreateResourceShare (step 3), and the
+/// step that moves the clock `hours` from there, as the model takes it (`true`) or with the
+/// invitation left PENDING (`false`).
+fn clock_step(hours: u32, model: bool) -> Recorded {
+    let advance = admin("a", Op::AdvanceTime { hours });
+    if model {
+        let mut calls = image_builder()[..=3].to_vec();
+        calls.push((advance, true));
+        return run_expecting(&calls).pop().unwrap();
+    }
+    let before = at_ib(3).after;
+    let status = |o: &Observation| {
+        o.accounts[&n("b")].regions[&Region::from(R)]
+            .ram
+            .invitations[0]
+            .status
+            .clone()
+    };
+    assert_eq!(status(&before), "PENDING");
+    synthetic(&before, advance, |after| {
+        after.clock_hours += u64::from(hours);
+    })
+}
+
+#[test]
+fn inv_14_fires_for_an_invitation_still_pending_past_its_lifetime() {
+    // The model expires it (RAM-13, Q-16: 12 hours for Image Builder types)...
+    let r = clock_step(12, true);
+    let b = &r.after.accounts[&n("b")].regions[&Region::from(R)].ram;
+    assert_eq!(b.invitations[0].status, "EXPIRED");
+    // ... so an implementation that leaves it PENDING breaks INV-14.
+    let r = clock_step(12, false);
+    only(
+        InvariantId::Inv14,
+        &check(&r),
+        &[
+            "account b",
+            "share s",
+            "still is",
+            "moved 12 h",
+            "after 12 h",
+        ],
+    );
+    // Left PENDING by a longer step too, and by a step of several lifetimes.
+    only(
+        InvariantId::Inv14,
+        &check(&clock_step(13, false)),
+        &["moved 13 h"],
+    );
+    only(
+        InvariantId::Inv14,
+        &check(&clock_step(40, false)),
+        &["moved 40 h"],
+    );
+}
+
+#[test]
+fn a_pending_invitation_younger_than_its_lifetime_is_not_a_violation() {
+    // 11 hours: the invitation may be as young as the step, so it may stay PENDING.
+    let r = clock_step(11, true);
+    let b = &r.after.accounts[&n("b")].regions[&Region::from(R)].ram;
+    assert_eq!(b.invitations[0].status, "PENDING");
+    clean(&clock_step(11, false));
+    // Lenient mode (a real service expires on its own clock, A-12) does not require expiry.
+    let r = clock_step(12, false);
+    let lenient = checker().with_mode(Mode::Lenient);
+    assert_eq!(
+        lenient.check_step(&r.before, &r.call, &r.outcome, &r.after),
+        vec![]
+    );
+}
+
 #[test]
 fn inv_15_fires_for_a_pending_principal_without_an_invitation() {
     let mut r = at_ib(3);
