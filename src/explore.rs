@@ -287,10 +287,13 @@ pub enum CheckMode {
     /// observation, which is not rebuilt. That assumption is what NO-SIDE-EFFECT checks, so it
     /// is not trusted blindly:
     ///
-    /// - the first rejected or read-only call of each kind in a seed, and every
-    ///   [`VERIFY_EVERY`]th one, is observed and checked in full as in [`CheckMode::Full`];
-    ///   (one that left the observation unchanged with `check_unchanged` after all, which on an
-    ///   unchanged observation is the full check);
+    /// - every [`VERIFY_EVERY`]th rejected or read-only call is observed and checked in full
+    ///   as in [`CheckMode::Full`] (one that left the observation unchanged with
+    ///   `check_unchanged` after all, which on an unchanged observation is the full check);
+    /// - the first rejected or read-only call of each kind in a seed (unless it is such a
+    ///   `VERIFY_EVERY`th one) is observed in the parts a call of its kind can change, for the
+    ///   accounts it could reach (`World::observe_after`), and checked against that: where an
+    ///   implementation that is not atomic would have written before failing;
     /// - at the end of a seed the observation is rebuilt in full and compared with the one
     ///   assumed or rebuilt in part (below);
     /// - a seed that fails, or whose observation differs at the end, is replayed in full mode,
@@ -300,10 +303,14 @@ pub enum CheckMode {
     ///   assumed one) when full mode fails there at the same call, and from the start
     ///   otherwise.
     ///
-    /// What this can miss that full mode catches: a rejected or read-only call, not sampled,
-    /// that changes the world in a way the check of the next changing call accepts as that
-    /// call's own effect. The conformance runner, which drives implementations that are not
-    /// ours, always observes every step.
+    /// What this can miss that full mode catches: a rejected or read-only call that is not
+    /// observed in full and changes the world (outside its own parts, if it is the first of its
+    /// kind) in a way that the check of a later changing call, which rebuilds that part,
+    /// accepts as that call's own effect, or that a later call undoes before the next full
+    /// observation. A change still there at the end of the seed is found then, and the full
+    /// replay blames it on the call that made it. The
+    /// conformance runner, which drives implementations that are not ours, always observes
+    /// every step.
     ///
     /// After a call that may change the world, only the parts of the observation its kind can
     /// change are rebuilt (`World::observe_after`), and from a clean observation only the state
@@ -316,6 +323,17 @@ pub enum CheckMode {
 /// In [`CheckMode::Incremental`], every this many rejected or read-only calls one is observed
 /// and checked in full.
 pub const VERIFY_EVERY: usize = 16;
+
+/// How a rejected or read-only call is re-observed in [`CheckMode::Incremental`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sample {
+    /// Not at all: its observation is assumed unchanged.
+    No,
+    /// In the parts its kind can change (`World::observe_after`).
+    InPart,
+    /// In full (`World::observe`).
+    InFull,
+}
 
 /// The world being explored and its last observation, stepped in either [`CheckMode`].
 struct Stepper<'c> {
@@ -337,7 +355,8 @@ struct Stepper<'c> {
     partial: usize,
     /// Rejected or read-only calls so far.
     quiet: usize,
-    /// Kinds of the rejected or read-only calls checked in full so far.
+    /// Kinds of the rejected or read-only calls seen so far (the first of each is re-observed
+    /// in part).
     sampled: BTreeSet<OpKind>,
     /// Whether the state invariants hold in `obs` (incremental mode only): checked on the
     /// start, and kept while no step finds a violation. From a clean observation a step is checked with
@@ -452,25 +471,44 @@ impl<'c> Stepper<'c> {
                 let after = self.world.observe();
                 self.check(call, &outcome, after)
             }
-            CheckMode::Incremental if quiet && !self.sample(call) => {
-                self.assumed += 1;
-                self.checker.check_unchanged(&self.obs, call, &outcome)
-            }
-            CheckMode::Incremental if quiet => {
-                // A sampled quiet call is observed in full: it is there to catch a call that
-                // changed what it should not have. If it changed nothing, the full check of
-                // the step is the unchanged check (tests/it/explore.rs and invariants.rs show
-                // the two agree on every quiet step), without indexing the observation twice.
-                let after = self.world.observe();
-                self.assumed = 0;
-                self.partial = 0;
-                if after == *self.obs {
-                    self.verified = true;
+            CheckMode::Incremental if quiet => match self.sample(call) {
+                Sample::No => {
+                    self.assumed += 1;
                     self.checker.check_unchanged(&self.obs, call, &outcome)
-                } else {
-                    self.check(call, &outcome, after)
                 }
-            }
+                Sample::InPart => {
+                    // The first quiet call of its kind is re-observed in the parts a call of
+                    // its kind can change, for the accounts it could reach
+                    // (`World::observe_after`): where a call that is not atomic would have
+                    // written before it failed. What it might have changed elsewhere is
+                    // assumed, as for an unsampled call, until the next full observation.
+                    let after = self.world.observe_after(&self.obs, call);
+                    if after == *self.obs {
+                        self.assumed += 1;
+                        self.checker.check_unchanged(&self.obs, call, &outcome)
+                    } else {
+                        self.partial += 1;
+                        self.check(call, &outcome, after)
+                    }
+                }
+                Sample::InFull => {
+                    // Every `VERIFY_EVERY`th quiet call is observed in full: it catches a call
+                    // that changed what it should not have anywhere, and proves the
+                    // observation carried forward since the last full one. If it changed
+                    // nothing, the full check of the step is the unchanged check
+                    // (tests/it/explore.rs and invariants.rs show the two agree on every quiet
+                    // step), without indexing the observation twice.
+                    let after = self.world.observe();
+                    self.assumed = 0;
+                    self.partial = 0;
+                    if after == *self.obs {
+                        self.verified = true;
+                        self.checker.check_unchanged(&self.obs, call, &outcome)
+                    } else {
+                        self.check(call, &outcome, after)
+                    }
+                }
+            },
             CheckMode::Incremental => {
                 // A call that may have changed the world is re-observed only in the parts it
                 // can change (`World::observe_after`, verified at the end of the seed).
@@ -509,11 +547,18 @@ impl<'c> Stepper<'c> {
         violations
     }
 
-    /// Whether this rejected or read-only call is one checked in full in incremental mode: the
-    /// first of its kind in the seed, or every [`VERIFY_EVERY`]th.
-    fn sample(&mut self, call: &Call) -> bool {
+    /// How this rejected or read-only call is re-observed in incremental mode: every
+    /// [`VERIFY_EVERY`]th in full, else the first of its kind in the seed in part.
+    fn sample(&mut self, call: &Call) -> Sample {
         self.quiet += 1;
-        self.sampled.insert(call.op.kind()) || self.quiet.is_multiple_of(VERIFY_EVERY)
+        let first = self.sampled.insert(call.op.kind());
+        if self.quiet.is_multiple_of(VERIFY_EVERY) {
+            Sample::InFull
+        } else if first {
+            Sample::InPart
+        } else {
+            Sample::No
+        }
     }
 
     /// Rebuilds the observation in full if any was assumed or rebuilt in part, and says whether
@@ -1114,9 +1159,9 @@ mod tests {
     }
 
     /// Changes the world behind the stepper's back, as a model that changes it on a rejected
-    /// call would.
-    fn hidden_change(s: &mut Stepper<'_>, spec: &WorldSpec) {
-        let create = call(
+    /// call would: a portfolio created in the `account`th account.
+    fn hidden_change(s: &mut Stepper<'_>, spec: &WorldSpec, account: usize) {
+        let mut create = call(
             spec,
             Op::CreatePortfolio {
                 portfolio: Name::from("hidden"),
@@ -1124,6 +1169,7 @@ mod tests {
                 provider_name: None,
             },
         );
+        create.account = spec.accounts[account].clone();
         assert!(s.world.apply(&create).result.is_ok());
     }
 
@@ -1132,28 +1178,49 @@ mod tests {
         let spec = world_spec();
         let checker = crate::invariants::Checker::new(&spec.config.quotas);
         let mut s = Stepper::new(World::new(&spec), CheckMode::Incremental, &checker);
-        // The first rejected DeletePortfolio is checked in full, the next one assumed.
+        // The first rejected DeletePortfolio is re-observed in its own parts and found
+        // unchanged, the rest assumed; the next one is assumed.
         assert!(s.step(&delete_missing(&spec)).violations.is_empty());
-        assert_eq!(s.assumed, 0);
+        assert_eq!((s.assumed, s.partial), (1, 0));
         assert!(s.step(&delete_missing(&spec)).violations.is_empty());
-        assert_eq!(s.assumed, 1);
+        assert_eq!(s.assumed, 2);
         assert!(s.verify());
         // A change made while the observation was assumed shows at the verification.
         assert!(s.step(&delete_missing(&spec)).violations.is_empty());
-        hidden_change(&mut s, &spec);
+        hidden_change(&mut s, &spec, 0);
         assert!(!s.verify());
     }
 
     #[test]
-    fn a_sampled_rejected_call_is_checked_against_a_fresh_observation() {
+    fn the_first_quiet_call_of_a_kind_is_checked_against_its_parts_observed_again() {
         let spec = world_spec();
         let checker = crate::invariants::Checker::new(&spec.config.quotas);
         let mut s = Stepper::new(World::new(&spec), CheckMode::Incremental, &checker);
-        hidden_change(&mut s, &spec);
-        // The first of its kind: observed, so the change is blamed on it (NO-SIDE-EFFECT).
+        hidden_change(&mut s, &spec, 0);
+        // The first of its kind: its caller's Service Catalog view is observed again, shows
+        // the change, and the change is blamed on the call (NO-SIDE-EFFECT).
         let v = s.step(&delete_missing(&spec)).violations;
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!(v[0].0, "NO-SIDE-EFFECT");
+    }
+
+    #[test]
+    fn a_change_outside_its_parts_is_caught_by_the_next_full_sample() {
+        let spec = world_spec();
+        let checker = crate::invariants::Checker::new(&spec.config.quotas);
+        let mut s = Stepper::new(World::new(&spec), CheckMode::Incremental, &checker);
+        // Another account's portfolio, which the caller's rejected call cannot reach: the
+        // first of its kind, observed in part, does not see it.
+        hidden_change(&mut s, &spec, 1);
+        assert!(s.step(&delete_missing(&spec)).violations.is_empty());
+        assert_eq!(s.assumed, 1);
+        for quiet in 2..VERIFY_EVERY {
+            let v = s.step(&delete_missing(&spec)).violations;
+            assert!(v.is_empty(), "quiet call {quiet}: {v:?}");
+        }
+        // The `VERIFY_EVERY`th quiet call is observed in full and sees it.
+        let v = s.step(&delete_missing(&spec)).violations;
+        assert_eq!(v.first().map(|v| v.0.as_str()), Some("NO-SIDE-EFFECT"));
     }
 
     #[test]
@@ -1162,7 +1229,7 @@ mod tests {
         let checker = crate::invariants::Checker::new(&spec.config.quotas);
         let mut s = Stepper::new(World::new(&spec), CheckMode::Full, &checker);
         assert!(s.step(&delete_missing(&spec)).violations.is_empty());
-        hidden_change(&mut s, &spec);
+        hidden_change(&mut s, &spec, 1);
         let v = s.step(&delete_missing(&spec)).violations;
         assert_eq!(v.first().map(|v| v.0.as_str()), Some("NO-SIDE-EFFECT"));
     }

@@ -20,7 +20,11 @@
 //!   check mode (`explore::CheckMode::Incremental`): a rejected or read-only call is checked with
 //!   `check_unchanged` against the last observation, except the first of each kind in a case and
 //!   every `VERIFY_EVERY`th, which are observed and checked in full; a violation is confirmed by a
-//!   full replay (`first_violation`), as the explorer confirms its own. It counts only if the
+//!   full replay (`first_violation`), as the explorer confirms its own. Where the explorer
+//!   observes only the parts a call can change (`World::observe_after`: after a changing call,
+//!   and for the first quiet call of each kind), the peer observes in full, as a test written
+//!   against the model's public observation would: that partial observation is part of what
+//!   the explorer brings, and the comparison counts it. It counts only if the
 //!   correct model passes the same calls (otherwise it is background and the case goes on
 //!   unchecked), again as in the self-test. (The explorer's end-of-episode comparison of the
 //!   assumed observation with a fresh one, a guard against models that change the world on a
