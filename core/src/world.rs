@@ -380,38 +380,25 @@ impl World {
     }
 
     /// The observation after `call`, given `previous`, the observation before it: the parts of
-    /// each account's view that the call cannot change are copied from `previous` (see
-    /// [`ObservedParts::changed_by`] for the parts by kind, and the services' `affected` for the
-    /// accounts), and the rest is built as [`World::observe`] builds it, so the result equals
-    /// `self.observe()` whenever `previous` was the observation of the world before the call.
-    /// The clock and the organizations' views are always rebuilt (they are small); an account's
-    /// organization is copied (only Organizations calls, observed in full, change membership);
-    /// its IAM view and KMS keys are rebuilt only for the caller of an IAM or KMS call (IAM-01:
-    /// a principal is created in the caller's account; KMS-03: only the owner administers a
-    /// key; the clock, which ends key deletions, is observed in full); a Service Catalog, RAM or
-    /// Image Builder view (with its quota usage) only when the call's kind can change that part
-    /// and the account is one whose view of it the call can change. Copied views are shared
-    /// with `previous` ([`crate::observe::Shared`]), not deep-copied, and an account none of
-    /// whose parts is rebuilt is shared whole. The explorer uses it after calls that change the
-    /// world (docs/PERFORMANCE.md §2) and checks it against a full observation at the end of
-    /// every seed.
+    /// each account's view that the call cannot change are copied from `previous`, and the rest
+    /// is built as [`World::observe`] builds it, so the result equals `self.observe()` whenever
+    /// `previous` was the observation of the world before the call. Which service parts a
+    /// call's kind can change is [`ObservedParts::changed_by`]; which accounts' views of each
+    /// part (and which accounts' organization, IAM view and KMS keys) is `World::rebuilt_by`,
+    /// from each service's `affected`, `readers` and seeds, for every kind of call
+    /// (Organizations calls and the clock included). The clock and the organizations' views are
+    /// always rebuilt (they are small); everything else is rebuilt only for the accounts
+    /// `rebuilt_by` names for it, a Service Catalog, RAM or Image Builder view with its quota
+    /// usage.
+    /// Copied views are shared with `previous` ([`crate::observe::Shared`]), not deep-copied,
+    /// and an account none of whose parts is rebuilt is shared whole. The explorer uses it
+    /// after calls that change the world (docs/PERFORMANCE.md §2) and checks it against a full
+    /// observation at the end of every seed.
     pub fn observe_after(&self, previous: &Observation, call: &Call) -> Observation {
-        let kind = call.op.kind();
-        let parts = ObservedParts::changed_by(kind);
-        if parts == ObservedParts::ALL || previous.accounts.len() != self.accounts.len() {
+        if previous.accounts.len() != self.accounts.len() {
             return self.observe();
         }
-        // Which accounts' views of each part are rebuilt: `None` for every account.
-        let sc_accounts = parts.sc.then(|| sc::affected(self, previous, call));
-        let shared_accounts = (parts.ram || parts.ib).then(|| self.ram_ib_affected(previous, call));
-        let rebuilt = |part: Option<&Option<BTreeSet<Name>>>, account: &Name| match part {
-            None => false,
-            Some(None) => true,
-            Some(Some(set)) => set.contains(account),
-        };
-        let caller = BTreeSet::from([call.account.clone()]);
-        let iam_call = kind.service() == ServiceKind::Iam;
-        let kms_call = kind.service() == ServiceKind::Kms;
+        let rebuilt = self.rebuilt_by(previous, call);
         let mut obs = Observation {
             clock_hours: self.clock_hours,
             ..Observation::default()
@@ -424,19 +411,24 @@ impl World {
                 return self.observe();
             }
             let now = ObservedParts {
-                sc: rebuilt(sc_accounts.as_ref(), name),
-                ram: parts.ram && rebuilt(shared_accounts.as_ref(), name),
-                ib: parts.ib && rebuilt(shared_accounts.as_ref(), name),
+                sc: rebuilt.sc.has(name),
+                ram: rebuilt.ram.has(name),
+                ib: rebuilt.ib.has(name),
             };
-            let own = name == &call.account;
-            let (iam, kms) = (iam_call && own, kms_call && own);
-            if !(now.sc || now.ram || now.ib || iam || kms) {
+            let iam = rebuilt.iam.contains(name);
+            let kms = rebuilt.kms.contains(name);
+            let moved = rebuilt.organization.contains(name);
+            if !(now.sc || now.ram || now.ib || iam || kms || moved) {
                 obs.accounts.insert(name.clone(), before.clone());
                 continue;
             }
             let mut view = AccountView {
                 id: account.id.clone(),
-                organization: before.organization.clone(),
+                organization: if moved {
+                    self.org.org_of(name).cloned()
+                } else {
+                    before.organization.clone()
+                },
                 iam: if iam {
                     Shared::default()
                 } else {
@@ -481,41 +473,139 @@ impl World {
             obs.accounts.insert(name.clone(), Shared::new(view));
         }
         org::observe(self, &mut obs, false);
-        if iam_call {
-            iam::observe(self, &mut obs, Accounts::Only(&caller));
+        if !rebuilt.iam.is_empty() {
+            iam::observe(self, &mut obs, Accounts::Only(&rebuilt.iam));
         }
-        if kms_call {
-            kms::observe(self, &mut obs, Accounts::Only(&caller));
+        if !rebuilt.kms.is_empty() {
+            kms::observe(self, &mut obs, Accounts::Only(&rebuilt.kms));
         }
-        if let Some(accounts) = &sc_accounts {
-            sc::observe(self, &mut obs, only(accounts));
+        if let Some(only) = rebuilt.sc.accounts() {
+            sc::observe(self, &mut obs, only);
         }
-        if let Some(accounts) = &shared_accounts {
-            if parts.ram {
-                ram::observe(self, &mut obs, only(accounts));
-            }
-            if parts.ib {
-                ib::observe(self, &mut obs, only(accounts));
-            }
+        if let Some(only) = rebuilt.ram.accounts() {
+            ram::observe(self, &mut obs, only);
+        }
+        if let Some(only) = rebuilt.ib.accounts() {
+            ib::observe(self, &mut obs, only);
         }
         obs
     }
 
-    /// The accounts whose RAM and Image Builder views a RAM or Image Builder call may change,
-    /// `None` for every account: the two are one set because a share grants Image Builder
-    /// resources (IB-23, RAM-28) and Image Builder policies are shares (IB-09, RAM-30).
-    fn ram_ib_affected(&self, previous: &Observation, call: &Call) -> Option<BTreeSet<Name>> {
+    /// Which accounts' views of each part of the observation `call` may have changed, given
+    /// `previous`, the observation before it: [`World::observe_after`]'s choice of what to
+    /// rebuild, which must name every account whose view of a part differs after the call (a
+    /// rejected call changes nothing, A-30, so a superset is always right for it). The parts a
+    /// kind can change are [`ObservedParts::changed_by`]'s; by service:
+    ///
+    /// - IAM: the caller's IAM view (IAM-01) and its Service Catalog view (`sc::affected`).
+    /// - KMS: the caller's keys (KMS-03: only the owner administers a key).
+    /// - Service Catalog: `sc::affected`.
+    /// - RAM and Image Builder: one set for both views, the readers of the caller and of the
+    ///   owners the call names ([`World::ram_ib_affected`]).
+    /// - Organizations calls and EnableSharingWithAwsOrganization (RAM-25), which change the
+    ///   organizations and then run the Service Catalog and RAM reactions to them (SC-35,
+    ///   RAM-24, RAM-26): the organization of each account whose membership changed (ORG-01,
+    ///   ORG-02, ORG-06, ORG-07), and the Service Catalog (`sc::org_affected`) and RAM and Image
+    ///   Builder views (`ram::org_seeds`, then `ram::readers`) that read the organizations
+    ///   through shares to organizations and OUs or through membership. No IAM view or key
+    ///   reads the organizations (a key policy's grantees are shown as written, KMS-02).
+    /// - AdvanceTime: the RAM views of the receivers and senders of the invitations that
+    ///   expired (RAM-13, Q-16, `ram::expired_invitations`) and the keys of the owners whose
+    ///   key deletion ended (KMS-06, `kms::deletions_ended`). Nothing else reads the clock:
+    ///   Service Catalog and Image Builder state has no time in it, and no view but the
+    ///   owner's shows whether a key still exists.
+    pub(crate) fn rebuilt_by(&self, previous: &Observation, call: &Call) -> Rebuilt {
+        let kind = call.op.kind();
+        let parts = ObservedParts::changed_by(kind);
+        let caller = || BTreeSet::from([call.account.clone()]);
+        let mut out = Rebuilt::default();
+        match kind {
+            OpKind::AdvanceTime => {
+                out.kms = kms::deletions_ended(self, previous.clock_hours);
+                out.ram = self.shared_scope(ram::expired_invitations(self, previous));
+            }
+            OpKind::EnableSharingWithAwsOrganization => self.org_rebuilt(previous, &mut out),
+            _ => match kind.service() {
+                ServiceKind::Organizations => self.org_rebuilt(previous, &mut out),
+                ServiceKind::Iam => {
+                    out.iam = caller();
+                    out.sc = Scope::Only(sc::affected(self, previous, call));
+                }
+                ServiceKind::Kms => out.kms = caller(),
+                ServiceKind::ServiceCatalog => {
+                    out.sc = Scope::Only(sc::affected(self, previous, call));
+                }
+                ServiceKind::Ram | ServiceKind::ImageBuilder => {
+                    out.ram = self.ram_ib_affected(previous, call);
+                    out.ib = out.ram.clone();
+                }
+            },
+        }
+        // The parts the kind cannot change are never rebuilt, whatever the sets say.
+        for (part, can) in [
+            (&mut out.sc, parts.sc),
+            (&mut out.ram, parts.ram),
+            (&mut out.ib, parts.ib),
+        ] {
+            if !can {
+                *part = Scope::none();
+            }
+        }
+        out
+    }
+
+    /// [`World::rebuilt_by`] for an Organizations call or EnableSharingWithAwsOrganization.
+    fn org_rebuilt(&self, previous: &Observation, out: &mut Rebuilt) {
+        let mut member_of: BTreeMap<&Name, &Name> = BTreeMap::new();
+        for (org, o) in &self.org.orgs {
+            for account in o.accounts.keys() {
+                member_of.insert(account, org);
+            }
+        }
+        out.organization = previous
+            .accounts
+            .iter()
+            .filter(|(name, view)| view.organization.as_ref() != member_of.get(name).copied())
+            .map(|(name, _)| name.clone())
+            .collect();
+        out.sc = Scope::Only(sc::org_affected(self, previous));
+        let seeds = ram::org_seeds(self, &out.organization);
+        out.ram = if seeds.is_empty() {
+            Scope::none()
+        } else {
+            self.shared_scope_with(|| ram::readers(self, previous, seeds))
+        };
+        out.ib = out.ram.clone();
+    }
+
+    /// The accounts whose RAM and Image Builder views a RAM or Image Builder call may change:
+    /// the two are one set because a share grants Image Builder resources (IB-23, RAM-28) and
+    /// Image Builder policies are shares (IB-09, RAM-30).
+    fn ram_ib_affected(&self, previous: &Observation, call: &Call) -> Scope {
+        self.shared_scope_with(|| {
+            let mut seeds = BTreeSet::from([call.account.clone()]);
+            seeds.extend(ram::named_owner(self, &call.op));
+            seeds.extend(ib::named_owners(&call.op));
+            ram::readers(self, previous, seeds)
+        })
+    }
+
+    /// `accounts` as the RAM or Image Builder views to rebuild ([`World::shared_scope_with`]).
+    fn shared_scope(&self, accounts: BTreeSet<Name>) -> Scope {
+        self.shared_scope_with(|| accounts)
+    }
+
+    /// The RAM or Image Builder views to rebuild: those of `accounts`, unless a planted bug
+    /// needs every one.
+    fn shared_scope_with(&self, accounts: impl FnOnce() -> BTreeSet<Name>) -> Scope {
         // FAULT ZOO: the planted bug shows a consumer's recipe to the other consumers of what it
         // is built on, whose views no share of the recipe's owner reaches.
         // (Rebuilding every view is only more work, never another answer: `has_fault` does not
         // count it as the fault acting.)
         if self.has_fault(crate::fault::Fault::ConsumerSeesOtherConsumersRecipe) {
-            return None;
+            return Scope::All;
         }
-        let mut seeds = BTreeSet::from([call.account.clone()]);
-        seeds.extend(ram::named_owner(self, &call.op));
-        seeds.extend(ib::named_owners(&call.op));
-        Some(ram::readers(self, previous, seeds))
+        Scope::Only(accounts())
     }
 
     /// The 12-digit id of an account.
@@ -557,12 +647,61 @@ impl World {
     }
 }
 
-/// The accounts of an `affected` answer (`None`: every account).
-fn only(part: &Option<BTreeSet<Name>>) -> Accounts<'_> {
-    match part {
-        None => Accounts::All,
-        Some(set) => Accounts::Only(set),
+/// Which accounts' views of one part [`World::observe_after`] rebuilds.
+#[derive(Debug, Clone)]
+pub(crate) enum Scope {
+    /// Every account's.
+    All,
+    /// Only these accounts' (none when empty).
+    Only(BTreeSet<Name>),
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope::none()
     }
+}
+
+impl Scope {
+    /// No account's.
+    pub fn none() -> Scope {
+        Scope::Only(BTreeSet::new())
+    }
+
+    /// Whether the account's view is rebuilt.
+    pub fn has(&self, account: &Name) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Only(set) => set.contains(account),
+        }
+    }
+
+    /// The accounts for a service's `observe`, `None` when no view is rebuilt.
+    pub fn accounts(&self) -> Option<Accounts<'_>> {
+        match self {
+            Scope::All => Some(Accounts::All),
+            Scope::Only(set) if set.is_empty() => None,
+            Scope::Only(set) => Some(Accounts::Only(set)),
+        }
+    }
+}
+
+/// What [`World::rebuilt_by`] says a call may have changed: for each part of the observation,
+/// the accounts whose view of it [`World::observe_after`] rebuilds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rebuilt {
+    /// The accounts whose organization (`AccountView::organization`) changed.
+    pub organization: BTreeSet<Name>,
+    /// The accounts whose IAM view is rebuilt.
+    pub iam: BTreeSet<Name>,
+    /// The accounts whose KMS keys are rebuilt.
+    pub kms: BTreeSet<Name>,
+    /// Service Catalog views (with ).
+    pub sc: Scope,
+    /// RAM views (with Q-11).
+    pub ram: Scope,
+    /// Image Builder views (with `Q-22/<type>`).
+    pub ib: Scope,
 }
 
 /// Which accounts' views of one part a service's `observe` builds (the others are left as
@@ -588,8 +727,10 @@ impl Accounts<'_> {
 /// The service-built parts of every account's Region view that a call may change: its Service
 /// Catalog view (`sc`, with the usage), its RAM view (`ram`, with Q-11) and its
 /// Image Builder view (`ib`, with every `Q-22/<type>`). The clock and the organizations' views
-/// are small and always rebuilt by [`World::observe_after`], and an IAM or KMS call rebuilds its
-/// caller's IAM view or keys there, so they are not parts.
+/// are small and always rebuilt by [`World::observe_after`]; an account's organization, IAM
+/// view and KMS keys are rebuilt there for the accounts `World::rebuilt_by` names (membership
+/// changes, the caller of an IAM or KMS call, the owners of keys whose deletion ended), so they
+/// are not parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObservedParts {
     /// The Service Catalog views.
@@ -610,31 +751,35 @@ impl ObservedParts {
 
     /// What a call of `kind` can change, from what each service's operations write and what
     /// each service's observation reads (conservatively; a call that is rejected changes
-    /// nothing at all, A-30, but this answers for successful calls):
+    /// nothing at all, A-30, but this answers for successful calls). Which accounts' views of
+    /// these parts change is `World::rebuilt_by`'s answer.
     ///
-    /// - Organizations calls change everything: every view reads the organization tree
-    ///   (coverage of node shares and principals, ORG-11, SC-22, RAM-24), and they re-run the
-    ///   Service Catalog and RAM reactions to the tree (SC-35, RAM-26).
+    /// - Organizations calls change every part: Service Catalog and RAM views read the
+    ///   organization tree through shares to organizations and OUs (coverage, ORG-11, SC-22,
+    ///   RAM-23, RAM-24), Image Builder views through the RAM shares that grant its resources
+    ///   (IB-23), and the calls re-run the Service Catalog and RAM reactions to the tree (SC-35,
+    ///   RAM-26). EnableSharingWithAwsOrganization (RAM-25) runs both reactions too.
     /// - IAM calls write only the caller's principals (IAM-01), which no view reads but the
     ///   caller's own Service Catalog launch paths (SC-58: its end users, and their groups for
     ///   group associations, IAM-02): Service Catalog, for the caller alone (`sc::affected`).
     ///   RAM views name IAM principals only as share principals, by name (RAM-23), and whether
     ///   one exists is checked when it is added, not observed.
-    /// - The clock expires invitations (RAM-13) and ends key deletions (KMS-06): everything.
-    ///   EnableSharingWithAwsOrganization re-runs Service Catalog's reaction to the organization
-    ///   (RAM-25): everything.
+    /// - The clock expires invitations (RAM-13) and ends key deletions (KMS-06): RAM (keys are
+    ///   not a part). An expired invitation's failed associations covered no one (RAM-23 needs
+    ///   ASSOCIATED), so what Image Builder views list is unchanged.
     /// - Other RAM calls and Image Builder calls change RAM and Image Builder: a share grants
     ///   Image Builder resources (IB-23, RAM-28), and Image Builder policies are RAM shares
     ///   created from policy (IB-09, RAM-30) whose views list Image Builder ARNs.
-    /// - KMS calls write only the caller's keys (rebuilt for the caller). Image Builder's rules read keys when a
-    ///   resource is created or used (KMS-07, IB-22), but its views show only the key ARN each
-    ///   resource recorded at creation, so no part is rebuilt.
+    /// - KMS calls write only the caller's keys (rebuilt for the caller). Image Builder's rules
+    ///   read keys when a resource is created or used (KMS-07, IB-22), but its views show only
+    ///   the key ARN each resource recorded at creation, so no part is rebuilt.
     /// - Service Catalog calls change Service Catalog only (its Organizations access flag is in
     ///   the organization view, always rebuilt; no other service reads its state).
     pub fn changed_by(kind: OpKind) -> ObservedParts {
         let only = |sc, ram, ib| ObservedParts { sc, ram, ib };
         match kind {
-            OpKind::AdvanceTime | OpKind::EnableSharingWithAwsOrganization => ObservedParts::ALL,
+            OpKind::AdvanceTime => only(false, true, false),
+            OpKind::EnableSharingWithAwsOrganization => ObservedParts::ALL,
             _ => match kind.service() {
                 ServiceKind::Organizations => ObservedParts::ALL,
                 ServiceKind::Kms => only(false, false, false),

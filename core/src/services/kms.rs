@@ -180,6 +180,24 @@ pub(crate) fn check_use(
     }
 }
 
+/// The owners of the keys whose deletion waiting period ends after logical hour `since` and
+/// no later than now (KMS-06): a key live at `since` and not now, which only the owner's view
+/// shows (the keys of an account are its own, KMS-03; Image Builder views show the key ARN a
+/// resource recorded when it was created, not whether the key still exists). It is what
+/// AdvanceTime changes of KMS views.
+pub(crate) fn deletions_ended(world: &World, since: u64) -> BTreeSet<Name> {
+    world
+        .kms
+        .keys
+        .iter()
+        .filter(|(_, k)| {
+            k.deleted_at_hours
+                .is_some_and(|at| since < at && at <= world.clock_hours)
+        })
+        .map(|((owner, _, _), _)| owner.clone())
+        .collect()
+}
+
 /// Renders a key policy grantee for the observation.
 fn render(grantee: &KeyGrantee) -> String {
     match grantee {

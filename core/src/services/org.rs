@@ -147,8 +147,9 @@ impl OrgState {
 }
 
 /// Fills the Organizations part of the observation: the organizations' views, and (when
-/// `members`) each member account's organization. Only Organizations calls change who is a
-/// member, so `World::observe_after` keeps the accounts' organizations as they were.
+/// `members`) each member account's organization. `World::observe_after` sets the
+/// organization itself for the accounts whose membership an Organizations call changed and
+/// keeps the others' as they were (only Organizations calls change who is a member).
 pub(crate) fn observe(world: &World, obs: &mut Observation, members: bool) {
     for (name, o) in &world.org.orgs {
         obs.organizations.insert(

@@ -35,7 +35,7 @@ use crate::world::{Ctx, World};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use access::{accessible, principal_account, visible_resources};
-pub(crate) use observe::{named_owner, observe, readers};
+pub(crate) use observe::{expired_invitations, named_owner, observe, org_seeds, readers};
 pub(crate) use shares::{
     create_policy_share, policy_share, policy_share_over_quota, set_policy_share_principals,
 };

@@ -286,6 +286,63 @@ pub(crate) fn named_owner(world: &World, op: &Op) -> Option<Name> {
     }
 }
 
+/// The seeds of [`readers`] after a successful Organizations call or
+/// EnableSharingWithAwsOrganization: the accounts whose RAM or Image Builder view may change
+/// because the organizations did, given `moved`, the accounts whose organization changed.
+///
+/// RAM reads the organizations only in `access`: which accounts an organization or OU
+/// principal covers (ORG-11, RAM-23, RAM-24, retained leavers), whether such a principal may be
+/// in force (RAM-06, RAM-25, RAM-26: org sharing of the owner's organization, the node in the
+/// owner's organization), and whether a principal is inside the owner's organization (§1.6
+/// `external`, A-17). It never reads management or delegated-administrator status, and the
+/// reaction to an organization change (`access::reconcile`, then A-18's withdrawal of the
+/// invitations it orphans) writes only ACTIVE shares: those with an organization or OU
+/// principal (coverage, RAM-24 to RAM-26, and `external` of a node whose organization or OU
+/// came or went), and those whose owner or an account principal changed organization (A-17,
+/// `external`). Their owners, and the accounts that moved (whose own shares' principals are
+/// reclassified), are the seeds; the readers of those owners' shares are the accounts covered
+/// before (in `previous`) and after (`access::reached_accounts`). Image Builder views read the
+/// organizations only through the shares that grant its resources (IB-23, RAM-28), and an
+/// Image Builder policy is such a share (IB-09, RAM-30), so the same accounts answer for them.
+pub(crate) fn org_seeds(world: &World, moved: &BTreeSet<Name>) -> BTreeSet<Name> {
+    let mut out = moved.clone();
+    for share in world.ram.shares.values() {
+        if share.status != ShareStatus::Active || out.contains(&share.owner) {
+            continue;
+        }
+        let reads_org = share
+            .principals
+            .keys()
+            .any(|q| access::principal_account(q).is_none_or(|a| moved.contains(a)));
+        if reads_org {
+            out.insert(share.owner.clone());
+        }
+    }
+    out
+}
+
+/// The accounts whose RAM views AdvanceTime changed, given `previous`, the observation before
+/// it: the receiver and the sender of each invitation PENDING before and not now. The clock
+/// changes nothing else RAM shows (RAM-13, Q-16): an expired invitation shows EXPIRED to its
+/// receiver (RAM-14) and no longer makes its share PENDING there (RAM-27), and the principal
+/// associations that waited for it fail (`[MODEL]`), which its sender's share shows and which
+/// covered no one before (RAM-23 needs ASSOCIATED). At most one invitation of a share to an
+/// account is PENDING (RAM-15), so "not PENDING now" is exact.
+pub(crate) fn expired_invitations(world: &World, previous: &Observation) -> BTreeSet<Name> {
+    let mut out = BTreeSet::new();
+    for (receiver, view) in &previous.accounts {
+        for r in view.regions.values() {
+            for i in r.ram.invitations.iter().filter(|i| i.status == "PENDING") {
+                if !invitations::has_pending(world, &i.share, receiver) {
+                    out.insert(receiver.clone());
+                    out.insert(i.sender.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The closure of `seeds` under "its RAM or Image Builder view shows what this account owns",
 /// taken both in the world after a call and in `previous`, the observation before it: the
 /// accounts whose RAM and Image Builder views a RAM or Image Builder call by one of `seeds`

@@ -29,7 +29,7 @@ mod sharing;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use observe::{affected, observe};
+pub(crate) use observe::{affected, observe, org_affected};
 
 use crate::error::{ApiError, Exception, RuleId, reject};
 use crate::name::{Name, Region};

@@ -306,10 +306,10 @@ fn observe_launch_paths(world: &World, obs: &mut Observation, only: Accounts<'_>
 }
 
 /// The accounts whose Service Catalog views a successful Service Catalog or IAM `call` may
-/// change, given `previous`, the observation before it; `None` for every account
-/// (Organizations access, whose reaction walks the whole organization, SC-35). It is
-/// `World::observe_after`'s choice of the views to rebuild, and must hold every account whose
-/// view differs after the call. An IAM call changes the caller's view alone.
+/// change, given `previous`, the observation before it. It is `World::observe_after`'s choice
+/// of the views to rebuild, and must hold every account whose view differs after the call. An
+/// IAM call changes the caller's view alone; Organizations access (SC-31, SC-32) changes what
+/// an organization change does ([`org_affected`]).
 ///
 /// A Service Catalog call writes only what the caller and the owners of the portfolio or
 /// product it names own, or what reads them (an acceptance marks the owner's share, SC-21; a
@@ -320,16 +320,16 @@ fn observe_launch_paths(world: &World, obs: &mut Observation, only: Accounts<'_>
 /// of another's product (SC-12). So the answer is the closure of those accounts under "reads
 /// from", taken both in the world after the call (its indexes) and in `previous` (what each
 /// view showed of others before the call, which is what a removal takes away).
-pub(crate) fn affected(
-    world: &World,
-    previous: &Observation,
-    call: &Call,
-) -> Option<BTreeSet<Name>> {
+pub(crate) fn affected(world: &World, previous: &Observation, call: &Call) -> BTreeSet<Name> {
     use Op::*;
     let mut portfolios: Vec<&Name> = Vec::new();
     let mut products: Vec<&Name> = Vec::new();
     match &call.op {
-        EnableAWSOrganizationsAccess | DisableAWSOrganizationsAccess => return None,
+        // SC-31, SC-32: the flag is in the organization's view; what follows is the reaction to
+        // an organization change (SC-33, SC-35).
+        EnableAWSOrganizationsAccess | DisableAWSOrganizationsAccess => {
+            return org_affected(world, previous);
+        }
         // An IAM call writes only the caller's principals (IAM-01), which only the caller's
         // own launch paths read (SC-58: its end users and their groups, IAM-02); an
         // association's ARN names an account, not a principal that must exist.
@@ -340,7 +340,7 @@ pub(crate) fn affected(
         | CreateGroup { .. }
         | DeleteGroup { .. }
         | AddUserToGroup { .. }
-        | RemoveUserFromGroup { .. } => return Some(BTreeSet::from([call.account.clone()])),
+        | RemoveUserFromGroup { .. } => return BTreeSet::from([call.account.clone()]),
         CreatePortfolio { portfolio, .. }
         | DeletePortfolio { portfolio }
         | UpdatePortfolio { portfolio, .. }
@@ -393,6 +393,54 @@ pub(crate) fn affected(
             .filter_map(|p| world.sc.products.get(p))
             .map(|p| p.owner.clone()),
     );
+    closure(world, previous, out)
+}
+
+/// The accounts whose Service Catalog views a successful Organizations call (or
+/// EnableSharingWithAwsOrganization, or Service Catalog's own Organizations access calls) may
+/// change, given `previous`, the observation before it.
+///
+/// The Service Catalog part of an account's view reads the organization tree only through the
+/// node shares of portfolios (ORG-11, SC-22, SC-24, SC-36: which accounts a share covers, and
+/// with SharePrincipals which imports see the owner's patterns, SC-39); it never shows the
+/// account's own membership. The reaction to an organization change (`sharing::on_org_change`:
+/// SC-21, SC-33, SC-34, SC-35, A-15, A-16, A-33) writes only the node shares of the portfolios
+/// that have them, the AWS_ORGANIZATIONS imports of those portfolios and the cascades of a lost
+/// import (A-01, A-02, A-25), which the importers' readers see. An organization change adds no
+/// node share, so the seeds are the owners of the portfolios with a node share before the call
+/// (in `previous`; those that still have one are in `node_shared`), and the answer is their
+/// closure under "reads from" as in [`affected`]: it holds the accounts covered before
+/// (`previous` shows their imports, pending shares and launch paths through the owner's
+/// portfolios) and after (the importers and rejecting accounts of the world after the call).
+pub(crate) fn org_affected(world: &World, previous: &Observation) -> BTreeSet<Name> {
+    let mut seeds: BTreeSet<Name> = world
+        .sc
+        .node_shared
+        .iter()
+        .filter_map(|p| world.sc.portfolios.get(p))
+        .map(|p| p.owner.clone())
+        .collect();
+    for (account, view) in &previous.accounts {
+        let node_sharer = view.regions.values().any(|r| {
+            r.sc.portfolios.iter().any(|p| {
+                p.shares
+                    .iter()
+                    .any(|s| !matches!(s.target, ShareTarget::Account(_)))
+            })
+        });
+        if node_sharer {
+            seeds.insert(account.clone());
+        }
+    }
+    if seeds.is_empty() {
+        return seeds;
+    }
+    closure(world, previous, seeds)
+}
+
+/// The closure of `seeds` under "its Service Catalog view reads what this account owns", taken
+/// both in the world after a call (`readers_now`) and in `previous` (`read_before`).
+fn closure(world: &World, previous: &Observation, mut out: BTreeSet<Name>) -> BTreeSet<Name> {
     let mut frontier: Vec<Name> = out.iter().cloned().collect();
     loop {
         let mut next = Vec::new();
@@ -410,7 +458,7 @@ pub(crate) fn affected(
             }
         }
         if next.is_empty() {
-            return Some(out);
+            return out;
         }
         frontier = next;
     }
