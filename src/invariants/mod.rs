@@ -347,9 +347,11 @@ fn state_of(
 /// Which inputs of the state invariants differ between two observations. The Service Catalog
 /// invariants (`sc.rs`) read the Service Catalog views of every account and Region, the IAM
 /// principals and the common part; the RAM, Image Builder and KMS ones (`ram.rs`) read the RAM
-/// and Image Builder views, the keys and the common part. The common part (the clock, the
-/// organizations, and each account's id, organization and Regions) is read by both, so a
-/// change there counts as a change of both.
+/// and Image Builder views, the keys and the common part. The common part (the organizations,
+/// and each account's id, organization and Regions) is read by both, so a change there counts
+/// as a change of both. The clock is no input: only step invariants read it (INV-14's expiry
+/// in `ram.rs`, the clock's direction in `step.rs`), so a step that moved it (AdvanceTime)
+/// re-checks the state invariants of the views its expiries changed, not all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Inputs {
     /// Anything at all (the cheap invariants).
@@ -374,8 +376,7 @@ impl Inputs {
 
     fn between<'o>(before: &Observation, after: &'o Observation) -> Changed<'o> {
         let all = Changed::all_or_none(Inputs::ALL);
-        if before.clock_hours != after.clock_hours
-            || before.organizations != after.organizations
+        if before.organizations != after.organizations
             || before.accounts.len() != after.accounts.len()
         {
             return all;
@@ -431,7 +432,7 @@ impl Inputs {
 }
 
 /// What differs between two observations, for the state invariants: which inputs (`Inputs`),
-/// and which Region views of `after`, when the two have the same accounts, Regions, clock,
+/// and which Region views of `after`, when the two have the same accounts, Regions,
 /// organizations and common account parts (`None` otherwise: everything counts as changed).
 /// The quota invariants of one Region view (usage, quotas, structural limits) read that view
 /// alone, so from a clean `before` only the changed views can break them.
