@@ -442,21 +442,9 @@ impl World {
                 };
                 let mut rv = RegionView {
                     kms_keys: if kms { Vec::new() } else { b.kms_keys.clone() },
-                    sc: if now.sc {
-                        Shared::default()
-                    } else {
-                        b.sc.clone()
-                    },
-                    ram: if now.ram {
-                        Shared::default()
-                    } else {
-                        b.ram.clone()
-                    },
-                    ib: if now.ib {
-                        Shared::default()
-                    } else {
-                        b.ib.clone()
-                    },
+                    sc: emptied_or_kept(now.sc, &b.sc),
+                    ram: emptied_or_kept(now.ram, &b.ram),
+                    ib: emptied_or_kept(now.ib, &b.ib),
                     usage: BTreeMap::new(),
                 };
                 for (quota, n) in &b.usage {
@@ -644,6 +632,16 @@ impl World {
     /// The logical clock, in hours.
     pub fn clock_hours(&self) -> u64 {
         self.clock_hours
+    }
+}
+
+/// A view that [`World::observe_after`] rebuilds starts empty (its service's `observe` fills
+/// it); one it keeps is shared with the observation before.
+fn emptied_or_kept<T: Clone + Default>(rebuilt: bool, before: &Shared<T>) -> Shared<T> {
+    if rebuilt {
+        Shared::default()
+    } else {
+        before.clone()
     }
 }
 
