@@ -308,9 +308,8 @@ pub enum CheckMode {
     /// kind) in a way that the check of a later changing call, which rebuilds that part,
     /// accepts as that call's own effect, or that a later call undoes before the next full
     /// observation. A change still there at the end of the seed is found then, and the full
-    /// replay blames it on the call that made it. The
-    /// conformance runner, which drives implementations that are not ours, always observes
-    /// every step.
+    /// replay blames it on the call that made it. The conformance runner, which drives
+    /// implementations that are not ours, always observes every step.
     ///
     /// After a call that may change the world, only the parts of the observation its kind can
     /// change are rebuilt (`World::observe_after`), and from a clean observation only the state
