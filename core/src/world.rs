@@ -510,7 +510,7 @@ impl World {
         match kind {
             OpKind::AdvanceTime => {
                 out.kms = kms::deletions_ended(self, previous.clock_hours);
-                out.ram = self.shared_scope(ram::expired_invitations(self, previous));
+                out.ram = self.shared_scope(|| ram::expired_invitations(self, previous));
             }
             OpKind::EnableSharingWithAwsOrganization => self.org_rebuilt(previous, &mut out),
             _ => match kind.service() {
@@ -544,16 +544,10 @@ impl World {
 
     /// [`World::rebuilt_by`] for an Organizations call or EnableSharingWithAwsOrganization.
     fn org_rebuilt(&self, previous: &Observation, out: &mut Rebuilt) {
-        let mut member_of: BTreeMap<&Name, &Name> = BTreeMap::new();
-        for (org, o) in &self.org.orgs {
-            for account in o.accounts.keys() {
-                member_of.insert(account, org);
-            }
-        }
         out.organization = previous
             .accounts
             .iter()
-            .filter(|(name, view)| view.organization.as_ref() != member_of.get(name).copied())
+            .filter(|(name, view)| view.organization.as_ref() != self.org.org_of(name))
             .map(|(name, _)| name.clone())
             .collect();
         out.sc = Scope::Only(sc::org_affected(self, previous));
@@ -561,7 +555,7 @@ impl World {
         out.ram = if seeds.is_empty() {
             Scope::none()
         } else {
-            self.shared_scope_with(|| ram::readers(self, previous, seeds))
+            self.shared_scope(|| ram::readers(self, previous, seeds))
         };
         out.ib = out.ram.clone();
     }
@@ -570,7 +564,7 @@ impl World {
     /// the two are one set because a share grants Image Builder resources (IB-23, RAM-28) and
     /// Image Builder policies are shares (IB-09, RAM-30).
     fn ram_ib_affected(&self, previous: &Observation, call: &Call) -> Scope {
-        self.shared_scope_with(|| {
+        self.shared_scope(|| {
             let mut seeds = BTreeSet::from([call.account.clone()]);
             seeds.extend(ram::named_owner(self, &call.op));
             seeds.extend(ib::named_owners(&call.op));
@@ -578,14 +572,9 @@ impl World {
         })
     }
 
-    /// `accounts` as the RAM or Image Builder views to rebuild ([`World::shared_scope_with`]).
-    fn shared_scope(&self, accounts: BTreeSet<Name>) -> Scope {
-        self.shared_scope_with(|| accounts)
-    }
-
-    /// The RAM or Image Builder views to rebuild: those of `accounts`, unless a planted bug
-    /// needs every one.
-    fn shared_scope_with(&self, accounts: impl FnOnce() -> BTreeSet<Name>) -> Scope {
+    /// The RAM or Image Builder views to rebuild: those of the accounts `accounts` gives, or
+    /// every one (without asking `accounts`) when a planted bug needs it.
+    fn shared_scope(&self, accounts: impl FnOnce() -> BTreeSet<Name>) -> Scope {
         // FAULT ZOO: the planted bug shows a consumer's recipe to the other consumers of what it
         // is built on, whose views no share of the recipe's owner reaches.
         // (Rebuilding every view is only more work, never another answer: `has_fault` does not
