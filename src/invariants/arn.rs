@@ -16,23 +16,30 @@ pub(crate) struct Arn<'a> {
     pub resource: &'a str,
 }
 
-/// Parses an ARN; `None` for anything else (an AMI id, a malformed string).
+/// Parses an ARN; `None` for anything else (an AMI id, a malformed string). The resource is
+/// the rest after the fifth colon, colons and all.
 pub(crate) fn parse(s: &str) -> Option<Arn<'_>> {
-    let mut parts = s.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let _partition = parts.next()?;
-    let service = parts.next()?;
-    let region = parts.next()?;
-    let account = parts.next()?;
-    let resource = parts.next()?;
+    // Byte by byte rather than with `splitn`: after an Organizations call the RAM state
+    // invariants read every share's ARNs, and the general pattern search cost about a thousand
+    // instructions an ARN (docs/PERFORMANCE.md, section 2).
+    let rest = s.strip_prefix("arn:")?;
+    let (_partition, rest) = field(rest)?;
+    let (service, rest) = field(rest)?;
+    let (region, rest) = field(rest)?;
+    let (account, resource) = field(rest)?;
     Some(Arn {
         service,
         region,
         account,
         resource,
     })
+}
+
+/// Splits at the first colon: what is before it, and what is after it. A colon is one byte in
+/// UTF-8 and never part of another character, so the split is at a character boundary.
+fn field(s: &str) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == b':')?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 /// The type segment of an Image Builder ARN (`component`, `image`, `image-recipe`,
@@ -196,6 +203,14 @@ mod tests {
         assert_eq!(a.region, "us-east-1");
         assert_eq!(a.account, "100000000001");
         assert_eq!(ib_type(&a), Some("component"));
+        // The resource keeps its own colons; empty parts are parts; fewer than six is no ARN.
+        let k = parse("arn:aws:kms:eu-west-1:100000000001:alias/a:b").unwrap();
+        assert_eq!((k.service, k.resource), ("kms", "alias/a:b"));
+        let s3 = parse("arn:aws:s3:::").unwrap();
+        assert_eq!((s3.region, s3.account, s3.resource), ("", "", ""));
+        assert_eq!(parse("arn:aws:s3::"), None);
+        assert_eq!(parse("arnx:aws:s3:::"), None);
+        assert_eq!(parse("ami-0123"), None);
         assert_eq!(entity("account:b"), Entity::Account(Name::from("b")));
         assert_eq!(entity("ou:dev"), Entity::Ou(Name::from("dev")));
         assert_eq!(

@@ -376,23 +376,19 @@ impl Inputs {
 
     fn between<'o>(before: &Observation, after: &'o Observation) -> Changed<'o> {
         let all = Changed::all_or_none(Inputs::ALL);
-        if before.organizations != after.organizations
-            || before.accounts.len() != after.accounts.len()
-        {
+        if before.accounts.len() != after.accounts.len() {
             return all;
         }
+        let mut common = before.organizations != after.organizations;
         let mut changed = Inputs::NONE;
         let mut regions = BTreeSet::new();
         let mut sc_accounts = BTreeSet::new();
         let mut ram_units = BTreeSet::new();
         for ((bn, b), (an, a)) in before.accounts.iter().zip(&after.accounts) {
-            if bn != an
-                || b.id != a.id
-                || b.organization != a.organization
-                || b.regions.len() != a.regions.len()
-            {
+            if bn != an || b.regions.len() != a.regions.len() {
                 return all;
             }
+            common |= b.id != a.id || b.organization != a.organization;
             // Of the state invariants only the Service Catalog ones read IAM principals (end
             // users and launch roles, `sc.rs`), so a changed IAM view counts as a Service
             // Catalog change; it is in no Region view, so no quota invariant reads it.
@@ -421,6 +417,15 @@ impl Inputs {
                 }
             }
         }
+        if common {
+            // Both families read the common part, in every account: in full. The views that
+            // changed are still known (the accounts and Regions are the same), and the quota
+            // invariants of a Region view and `Step::within` read nothing else.
+            return Changed {
+                regions: Some(regions),
+                ..all
+            };
+        }
         Changed {
             inputs: changed,
             regions: Some(regions),
@@ -432,12 +437,14 @@ impl Inputs {
 }
 
 /// What differs between two observations, for the state invariants: which inputs (`Inputs`),
-/// and which Region views of `after`, when the two have the same accounts, Regions,
-/// organizations and common account parts (`None` otherwise: everything counts as changed).
-/// The quota invariants of one Region view (usage, quotas, structural limits) read that view
-/// alone, so from a clean `before` only the changed views can break them.
+/// and which Region views of `after`, when the two have the same accounts and Regions (`None`
+/// otherwise: everything counts as changed). The quota invariants of one Region view (usage,
+/// quotas, structural limits) read that view alone, not the organizations nor the common
+/// account parts, so from a clean `before` only the changed views can break them, even after
+/// an Organizations call.
 ///
-/// Likewise the accounts whose Service Catalog views or IAM principals differ (`sc_accounts`),
+/// When the organizations and common account parts are the same too, likewise the accounts
+/// whose Service Catalog views or IAM principals differ (`sc_accounts`),
 /// and from those the accounts whose Service Catalog invariants can find something else after
 /// than before (`sc_scope`, see `scope.rs`), which are all a step from a clean observation can
 /// break.
