@@ -347,12 +347,21 @@ pub(crate) fn check_step(_cx: &Cx<'_>, s: &Step<'_, '_>, out: &mut Vec<Violation
             OpKind::AdvanceTime | OpKind::EnableSharingWithAwsOrganization
         );
     if !exempt {
-        let keys: BTreeSet<(&Name, &Region)> = regions(s.before.obs)
-            .chain(regions(s.after.obs))
-            .map(|(a, _, r, _)| (a, r))
-            .collect();
+        // A view that did not change has the same usage before and after: only the changed
+        // views, when the step knows them, in the same order.
+        let all: BTreeSet<(&Name, &Region)>;
+        let keys = match s.changed_views {
+            Some(views) => views,
+            None => {
+                all = regions(s.before.obs)
+                    .chain(regions(s.after.obs))
+                    .map(|(a, _, r, _)| (a, r))
+                    .collect();
+                &all
+            }
+        };
         let empty = RegionView::default();
-        for (account, region) in keys {
+        for &(account, region) in keys {
             let is_caller = *account == s.call.account;
             if is_caller && !consumer_call(kind) {
                 continue;

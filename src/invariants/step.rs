@@ -25,6 +25,9 @@ pub(crate) struct Step<'a, 'o> {
     /// The entries the Service Catalog step invariants need to visit, when known to be fewer
     /// than all (`None`: all of them).
     pub sc_scope: Option<&'a StepScope<'o>>,
+    /// The Region views that differ between `before` and `after`, when known (`None`: any may
+    /// differ); every other view is the same in both.
+    pub changed_views: Option<&'a BTreeSet<(&'a Name, &'a Region)>>,
 }
 
 impl<'a, 'o> Step<'a, 'o> {
@@ -44,6 +47,7 @@ impl<'a, 'o> Step<'a, 'o> {
             gone_ib: before.ib.missing_from(&after.ib),
             new_ib: after.ib.missing_from(&before.ib),
             sc_scope: None,
+            changed_views: None,
         }
     }
 
@@ -56,7 +60,7 @@ impl<'a, 'o> Step<'a, 'o> {
         call: &'a Call,
         outcome: &'a StepOutcome,
         after: &'a Index<'o>,
-        regions: Option<&BTreeSet<(&Name, &Region)>>,
+        regions: Option<&'a BTreeSet<(&'a Name, &'a Region)>>,
     ) -> Self {
         let Some(regions) = regions else {
             return Step::new(before, call, outcome, after);
@@ -69,6 +73,7 @@ impl<'a, 'o> Step<'a, 'o> {
             gone_ib: missing_in(before, after, regions),
             new_ib: missing_in(after, before, regions),
             sc_scope: None,
+            changed_views: Some(regions),
         }
     }
 
